@@ -33,7 +33,9 @@ class State(StrEnum):
 
 
 _SEVERITY = {State.OK: 0, State.DEGRADED: 1, State.UNKNOWN: 2, State.STALE: 2, State.DOWN: 3}
-_SYMBOL = {State.OK: "✓", State.DEGRADED: "!", State.DOWN: "✗", State.UNKNOWN: "?", State.STALE: "~"}
+_SYMBOL = {
+    State.OK: "✓", State.DEGRADED: "!", State.DOWN: "✗", State.UNKNOWN: "?", State.STALE: "~",
+}
 
 
 def worst(states: list[State] | tuple[State, ...]) -> State:

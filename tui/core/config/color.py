@@ -55,7 +55,8 @@ class ColorSource:
             "http": ("url",),
             "file_map": ("path", "pattern", "map"),
         }[self.kind]
-        issues = [(k, f"is required when kind = {self.kind!r}") for k in need if not getattr(self, k)]
+        missing = [k for k in need if not getattr(self, k)]
+        issues = [(k, f"is required when kind = {self.kind!r}") for k in missing]
         if self.kind == "http" and not (self.header or self.json_path):
             issues.append(("header", "kind = 'http' needs 'header' or 'json_path'"))
         return issues
