@@ -1,0 +1,368 @@
+"""The append-only JSON-lines journal: everything that happened, durable before it is shown.
+
+One entry per line: ``{"v": 1, "id", "kind", "entry_time", "event_time", "author", "data",
+"supersedes", "pinned"}``. ``entry_time`` is when the line was written (non-decreasing in file
+order, enforced under the lock); ``event_time`` is when the thing happened (a note can be
+backdated without lying about when it was written).
+
+Kinds used across the app (``data`` keys in brackets):
+- ``note``: a person's note [text, evidence?] — ``pinned`` marks a key event; a correction is a
+  new note whose ``supersedes`` names the old id (nothing is ever deleted).
+- ``check``: a check transition [key, old, new, reason] (see ``transition_data``).
+- ``color``: the live color changed [live, idle, previous, disagreement].
+- ``container``: a container event [name, event, state, detail].
+- ``action``: the actions audit [action, argv, where, user, preflight, outcome, reason, exit,
+  duration, output_tail ...] — redacted by the caller: never put secrets in a journal.
+- ``incident``: incident changes [op = open | severity | status | milestone | set | update |
+  resolve, plus the op's fields] (see ``tui.core.incident.model``).
+
+Durability rules: a whole line is written with one ``os.write`` under ``flock(LOCK_EX)`` and
+fsynced before ``append`` returns, so an acknowledged entry survives ``kill -9``. Files are mode
+0600 in a 0700 directory. Loading never rewrites the file: a torn last line, bad JSON, unknown
+fields, out-of-order times and huge lines are skipped and reported.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import getpass
+import json
+import os
+import re
+import secrets
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .model import Transition, utcnow
+
+VERSION = 1
+MAX_LINE = 64 * 1024
+"""Longest line accepted (bytes, newline excluded); longer lines are skipped on load."""
+KINDS = ("note", "check", "color", "container", "action", "incident")
+_FIELDS = {
+    "v", "id", "kind", "entry_time", "event_time", "author", "data", "supersedes", "pinned",
+}
+_KIND_RE = re.compile(r"[a-z][a-z0-9_.-]{0,31}")
+_ID_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+class EntryTooLarge(ValueError):
+    """The serialized entry is longer than MAX_LINE; shorten the data (e.g. cap output tails)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One journal line. Text inside is untrusted (sanitize before display)."""
+
+    id: str
+    kind: str
+    entry_time: dt.datetime
+    event_time: dt.datetime
+    author: str
+    data: dict[str, Any]
+    supersedes: str | None = None
+    pinned: bool = False
+
+    def text(self) -> str:
+        """The note text (empty for other kinds)."""
+        value = self.data.get("text", "")
+        return value if isinstance(value, str) else ""
+
+
+@dataclass
+class LoadResult:
+    """What `Journal.load` found: the valid entries and a message per skipped line."""
+
+    entries: list[Entry] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+def default_author() -> str:
+    """``user@host`` of this process."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = str(os.getuid())
+    return f"{user}@{socket.gethostname()}"
+
+
+def new_id() -> str:
+    """A short random id (12 hex digits), easy to type in `--supersedes`."""
+    return secrets.token_hex(6)
+
+
+def format_time(value: dt.datetime) -> str:
+    """ISO 8601 UTC with microseconds, e.g. ``2026-11-23T06:02:50.123456+00:00``."""
+    return value.astimezone(dt.UTC).isoformat(timespec="microseconds")
+
+
+def transition_data(transition: Transition) -> dict[str, Any]:
+    """The ``check`` entry data for a store `Transition` (its ``at`` is the event time)."""
+    return {
+        "key": transition.key,
+        "old": transition.old.value if transition.old else None,
+        "new": transition.new.value,
+        "reason": transition.reason,
+    }
+
+
+def serialize(entry: Entry) -> bytes:
+    """The entry as one JSON line (with the newline)."""
+    obj = {
+        "v": VERSION, "id": entry.id, "kind": entry.kind,
+        "entry_time": format_time(entry.entry_time), "event_time": format_time(entry.event_time),
+        "author": entry.author, "data": entry.data, "supersedes": entry.supersedes,
+        "pinned": entry.pinned,
+    }
+    return (json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+
+
+def parse_line(line: bytes) -> Entry:
+    """Parse one line (without newline); raises ValueError saying what is wrong."""
+    try:
+        obj = json.loads(line)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ValueError(f"bad JSON ({exc})") from None
+    if not isinstance(obj, dict):
+        raise ValueError("not a JSON object")
+    unknown = set(obj) - _FIELDS
+    if unknown:
+        raise ValueError(f"unknown fields {sorted(unknown)}")
+    if obj.get("v") != VERSION:
+        raise ValueError(f"unsupported version {obj.get('v')!r}")
+    ident, kind, author = obj.get("id"), obj.get("kind"), obj.get("author")
+    if not isinstance(ident, str) or not _ID_RE.fullmatch(ident):
+        raise ValueError("missing or malformed id")
+    if not isinstance(kind, str) or not _KIND_RE.fullmatch(kind):
+        raise ValueError("missing or malformed kind")
+    if not isinstance(author, str):
+        raise ValueError("missing author")
+    data = obj.get("data")
+    if not isinstance(data, dict):
+        raise ValueError("data is not an object")
+    supersedes = obj.get("supersedes")
+    if supersedes is not None and not (
+        isinstance(supersedes, str) and _ID_RE.fullmatch(supersedes)
+    ):
+        raise ValueError("malformed supersedes")
+    pinned = obj.get("pinned", False)
+    if not isinstance(pinned, bool):
+        raise ValueError("pinned is not a boolean")
+    return Entry(
+        ident, kind, _parse_time(obj.get("entry_time"), "entry_time"),
+        _parse_time(obj.get("event_time"), "event_time"), author, data, supersedes, pinned,
+    )
+
+
+def _parse_time(value: Any, name: str) -> dt.datetime:
+    if not isinstance(value, str):
+        raise ValueError(f"missing {name}")
+    try:
+        parsed = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"malformed {name}") from None
+    if parsed.tzinfo is None:
+        raise ValueError(f"{name} has no timezone")
+    return parsed.astimezone(dt.UTC)
+
+
+class Journal:
+    """An append-only journal file shared by several processes (flock)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._offset = 0
+        self._inode: int | None = None
+        self._ids: set[str] = set()
+        self._last_time: dt.datetime | None = None
+        self.warnings: list[str] = []
+        """Lines skipped by `read_new` (load() reports its own in the result)."""
+
+    # -- writing ---------------------------------------------------------------------------
+    def append(
+        self, kind: str, data: dict[str, Any], *, author: str | None = None,
+        event_time: dt.datetime | None = None, supersedes: str | None = None,
+        pinned: bool = False,
+    ) -> Entry:
+        """Write one entry durably (flock, one write, fsync) and return it."""
+        if not _KIND_RE.fullmatch(kind):
+            raise ValueError(f"malformed kind {kind!r}")
+        if supersedes is not None and not _ID_RE.fullmatch(supersedes):
+            raise ValueError(f"malformed supersedes {supersedes!r}")
+        if event_time is not None and event_time.tzinfo is None:
+            raise ValueError("event_time must be timezone-aware (UTC)")
+        created = self._ensure_dir()
+        fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            st = os.fstat(fd)
+            if st.st_mode & 0o077 and st.st_uid == os.getuid():
+                os.fchmod(fd, 0o600)
+            prefix, last = _tail_state(fd, st.st_size)
+            now = utcnow()
+            if last is not None and now < last:
+                now = last  # keep entry_time non-decreasing even if the clock stepped back
+            entry = Entry(
+                new_id(), kind, now, (event_time or now).astimezone(dt.UTC),
+                author or default_author(), dict(data), supersedes, pinned,
+            )
+            line = serialize(entry)
+            if len(line) - 1 > MAX_LINE:
+                raise EntryTooLarge(f"entry is {len(line)} bytes (max {MAX_LINE})")
+            _write_all(fd, prefix + line)
+            os.fsync(fd)
+        finally:
+            os.close(fd)  # releases the lock
+        if created or st.st_size == 0:
+            _fsync_dir(self.path.parent)
+        return entry
+
+    def _ensure_dir(self) -> bool:
+        parent = self.path.parent
+        if parent.is_dir():
+            return False
+        parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        _fsync_dir(parent.parent)
+        return True
+
+    # -- reading ---------------------------------------------------------------------------
+    def load(self) -> LoadResult:
+        """Every valid entry from the start of the file, and what was skipped (never rewrites)."""
+        self._offset, self._inode, self._ids, self._last_time = 0, None, set(), None
+        result = LoadResult()
+        result.entries = self._read(result.skipped, final=True)
+        return result
+
+    def read_new(self) -> list[Entry]:
+        """Entries appended since the last load/read_new (cheap when nothing changed)."""
+        try:
+            st = os.stat(self.path)
+        except FileNotFoundError:
+            return []
+        if self._inode is not None and (st.st_ino != self._inode or st.st_size < self._offset):
+            self.warnings.append("journal file was replaced or truncated; re-reading it")
+            self._offset, self._inode, self._last_time = 0, None, None
+        if st.st_size == self._offset:
+            return []
+        return self._read(self.warnings, final=False)
+
+    def _read(self, skipped: list[str], final: bool) -> list[Entry]:
+        try:
+            fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
+        except FileNotFoundError:
+            return []
+        entries: list[Entry] = []
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH)  # a writer's line is never seen half-written
+            self._inode = os.fstat(fd).st_ino
+            with os.fdopen(os.dup(fd), "rb") as f:
+                f.seek(self._offset)
+                for number, start, size, line, complete in _lines(f, self._offset):
+                    if not complete:
+                        if final:
+                            skipped.append(f"line {number}: torn last line (incomplete write), "
+                                           f"{size} bytes skipped")
+                        break  # stay before it: a later writer terminates it
+                    self._offset = start + size + 1
+                    where = f"line {number}" if number is not None else f"byte {start}"
+                    entry = self._accept(line, size, where, skipped)
+                    if entry is not None:
+                        entries.append(entry)
+        finally:
+            os.close(fd)
+        return entries
+
+    def _accept(
+        self, line: bytes | None, size: int, where: str, skipped: list[str],
+    ) -> Entry | None:
+        if line is None or size > MAX_LINE:
+            skipped.append(f"{where}: line of {size} bytes exceeds {MAX_LINE}, skipped")
+            return None
+        if not line.strip():
+            return None
+        try:
+            entry = parse_line(line)
+        except ValueError as exc:
+            skipped.append(f"{where}: {exc}")
+            return None
+        if entry.id in self._ids:
+            skipped.append(f"{where}: duplicate id {entry.id}")
+            return None
+        if self._last_time is not None and entry.entry_time < self._last_time:
+            skipped.append(f"{where}: entry_time {format_time(entry.entry_time)} is before the "
+                           f"previous entry's (out of order)")
+            return None
+        self._ids.add(entry.id)
+        self._last_time = entry.entry_time
+        return entry
+
+
+def _lines(f: Any, offset: int) -> Iterator[tuple[int | None, int, int, bytes | None, bool]]:
+    """(line number or None when reading from an offset, start, size, bytes, complete) per line.
+
+    Lines longer than MAX_LINE are consumed in chunks and yielded with bytes None, so a
+    hostile file never costs more than MAX_LINE of memory per line.
+    """
+    number = 1 if offset == 0 else None
+    pos = offset
+    while True:
+        chunk = f.readline(MAX_LINE + 1)
+        if not chunk:
+            return
+        start = pos
+        complete = chunk.endswith(b"\n")
+        if complete or len(chunk) <= MAX_LINE:
+            pos += len(chunk)
+            line = chunk[:-1] if complete else chunk
+            yield number, start, len(line), line, complete
+        else:
+            size = len(chunk)
+            while not chunk.endswith(b"\n"):
+                chunk = f.readline(MAX_LINE + 1)
+                if not chunk:
+                    yield number, start, size, None, False
+                    return
+                size += len(chunk)
+            pos += size
+            yield number, start, size - 1, None, True
+        if number is not None:
+            number += 1
+
+
+def _tail_state(fd: int, size: int) -> tuple[bytes, dt.datetime | None]:
+    """(b"\\n" if the file ends with a torn line else b"", the last entry's entry_time)."""
+    if size == 0:
+        return b"", None
+    tail = os.pread(fd, min(size, MAX_LINE + 2), size - min(size, MAX_LINE + 2))
+    prefix = b"" if tail.endswith(b"\n") else b"\n"
+    for raw in reversed(tail.split(b"\n")):
+        if raw.strip():
+            try:
+                return prefix, parse_line(raw).entry_time
+            except ValueError:
+                continue
+    return prefix, None
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    written = os.write(fd, data)
+    if written != len(data):  # never expected on a regular file; finish rather than tear
+        view = memoryview(data)[written:]
+        while view:
+            n = os.write(fd, view)
+            view = view[n:]
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
