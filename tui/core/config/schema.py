@@ -12,6 +12,7 @@ from pathlib import Path
 from . import checks
 from .color import ColorConfig
 from .convert import check
+from .incident import IncidentPolicy
 from .services import Service
 
 
@@ -58,6 +59,7 @@ class Config:
     hosts: dict[str, Host] = field(default_factory=dict)
     services: tuple[Service, ...] = ()
     color: ColorConfig | None = None
+    incident: IncidentPolicy = field(default_factory=IncidentPolicy)
     source: str = field(default="<memory>", metadata={"key": "__source__"})
     base_dir: str = field(default=".", metadata={"key": "__base_dir__"})
 
