@@ -11,8 +11,10 @@ from pathlib import Path
 
 from . import checks
 from .color import ColorConfig
+from .containers import ContainersConfig
 from .convert import check
 from .incident import IncidentPolicy
+from .logs import LogsConfig
 from .services import Service
 
 
@@ -60,6 +62,8 @@ class Config:
     services: tuple[Service, ...] = ()
     color: ColorConfig | None = None
     incident: IncidentPolicy = field(default_factory=IncidentPolicy)
+    containers: ContainersConfig | None = None
+    logs: LogsConfig | None = None
     source: str = field(default="<memory>", metadata={"key": "__source__"})
     base_dir: str = field(default=".", metadata={"key": "__base_dir__"})
 
@@ -94,6 +98,12 @@ class Config:
             for i, source in enumerate(self.color.sources):
                 if source.host != "local" and source.host not in self.hosts:
                     issues.append((f"color.sources[{i}].host", _unknown_host(source.host, self)))
+        for i, name in enumerate(self.containers.hosts if self.containers else ()):
+            if name != "local" and name not in self.hosts:
+                issues.append((f"containers.hosts[{i}]", _unknown_host(name, self)))
+        for i, log in enumerate(self.logs.sources if self.logs else ()):
+            if log.host != "local" and log.host not in self.hosts:
+                issues.append((f"logs.sources[{i}].host", _unknown_host(log.host, self)))
         return issues
 
 
