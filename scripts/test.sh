@@ -34,7 +34,7 @@ stamp_dir="${XDG_CACHE_HOME:-$HOME/.cache}/warroom-test"
 stamp="$stamp_dir/$(printf '%s' "$PWD" | sha256sum | cut -c1-16).stamp"
 want="$(cat pyproject.toml <(command -v "$PY") <(printf '%s' "$PWD") | sha256sum | cut -d' ' -f1)"
 installed_here() {
-    "$PY" - "$PWD" <<'PYEOF' 2>/dev/null
+    "$PY" -I - "$PWD" <<'PYEOF' 2>/dev/null
 import importlib.metadata as md, importlib.util as u, json, sys
 dist = md.distribution("warroom")
 url = json.loads(dist.read_text("direct_url.json") or "{}").get("url", "")
