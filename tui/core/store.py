@@ -16,6 +16,7 @@ from .model import CheckResult, ColorResult, State, Transition, utcnow
 
 Listener = Callable[[str], None]
 TransitionListener = Callable[[Transition], None]
+ColorListener = Callable[[str | None, ColorResult], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +40,7 @@ class Store:
         self._last_effective: dict[str, State] = {}
         self._listeners: list[Listener] = []
         self._transition_listeners: list[TransitionListener] = []
+        self._color_listeners: list[ColorListener] = []
         self.transitions: list[Transition] = []
         """Transitions seen by this process, newest last (bounded)."""
 
@@ -49,6 +51,10 @@ class Store:
 
     def on_transition(self, listener: TransitionListener) -> None:
         self._transition_listeners.append(listener)
+
+    def on_color_change(self, listener: ColorListener) -> None:
+        """`listener(old_live, result)` when the live color changes (not on the first reading)."""
+        self._color_listeners.append(listener)
 
     def _changed(self, kind: str) -> None:
         for listener in list(self._listeners):
@@ -63,8 +69,12 @@ class Store:
         return transition
 
     def put_color(self, result: ColorResult, stale_after: float) -> None:
+        previous = self.color.live if self.color else None
         self.color = result
         self.color_stale_after = stale_after
+        if result.live and previous and result.live != previous:
+            for listener in list(self._color_listeners):
+                listener(previous, result)
         self._changed("color")
 
     def put(self, kind: str, value: Any, stale_after: float, at: dt.datetime | None = None) -> None:

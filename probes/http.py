@@ -1,0 +1,280 @@
+"""HTTP health checks over one shared httpx client (one per TLS setting).
+
+Every outcome is a `CheckResult` with a reason in words: "HTTP 503", "timeout after 2.0 s",
+"checks.redis = fail", "body is not JSON". Bodies are read only when a condition needs them,
+and never past the size cap; redirects are followed by hand, bounded, with loop detection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import ssl
+import time
+from typing import Any
+from urllib.parse import urljoin
+
+import httpx
+
+from probes.sanitize import one_line
+from tui.core.config.services import Dependencies, JsonCondition, Service
+from tui.core.model import CheckResult, State, SubResult, utcnow
+
+REDIRECTS = {301, 302, 303, 307, 308}
+_MISSING = object()
+
+
+class HttpClients:
+    """Shared async clients, keyed by TLS verification setting. Close with `aclose()`."""
+
+    def __init__(self) -> None:
+        self._clients: dict[tuple[bool, str | None], httpx.AsyncClient] = {}
+
+    def get(self, verify: bool = True, ca_file: str | None = None) -> httpx.AsyncClient:
+        key = (verify, ca_file)
+        if key not in self._clients:
+            tls: bool | ssl.SSLContext = verify
+            if verify and ca_file:
+                tls = ssl.create_default_context(cafile=ca_file)
+            self._clients[key] = httpx.AsyncClient(
+                verify=tls,
+                follow_redirects=False,
+                limits=httpx.Limits(max_connections=1000, max_keepalive_connections=100),
+                headers={"user-agent": "warroom/0.1 (health check)"},
+            )
+        return self._clients[key]
+
+    async def aclose(self) -> None:
+        for client in self._clients.values():
+            await client.aclose()
+        self._clients.clear()
+
+
+def _text(value: Any, limit: int = 80) -> str:
+    """Untrusted JSON values shown in reasons: sanitized and cut."""
+    shown = value if isinstance(value, str) else json.dumps(value)
+    shown = one_line(str(shown))
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
+
+
+async def check_http(
+    service: Service, clients: HttpClients, timeout: float, ca_file: str | None = None
+) -> CheckResult:
+    """Probe one service within `timeout` seconds (total, not per phase)."""
+    started = time.monotonic()
+    try:
+        return await asyncio.wait_for(
+            _probe(service, clients, timeout, started, ca_file), timeout
+        )
+    except TimeoutError:
+        return CheckResult(service.name, State.DOWN, f"timeout after {timeout:.1f} s", utcnow())
+
+
+async def _probe(
+    service: Service, clients: HttpClients, timeout: float, started: float, ca_file: str | None
+) -> CheckResult:
+    client = clients.get(service.verify_tls, ca_file)
+    url, seen = service.url, {service.url}
+    needs_body = bool(service.json or service.dependencies)
+    for _hop in range(service.max_redirects + 1):
+        try:
+            async with client.stream(
+                service.method, url, headers=service.headers, timeout=timeout
+            ) as response:
+                status = response.status_code
+                location = response.headers.get("location")
+                if status in REDIRECTS and location and status not in service.expect_status:
+                    url = urljoin(url, location)
+                    if url in seen:
+                        return _result(service, State.DOWN, "redirect loop", started)
+                    seen.add(url)
+                    continue
+                body: bytes | None = None
+                if needs_body and service.method != "HEAD":
+                    body = await _read_capped(response, service.max_bytes)
+                latency = (time.monotonic() - started) * 1000
+                return _evaluate(service, response, body, latency)
+        except httpx.HTTPError as exc:
+            return _result(service, State.DOWN, describe_error(exc, timeout), started)
+    return _result(service, State.DOWN, f"too many redirects (> {service.max_redirects})", started)
+
+
+async def _read_capped(response: httpx.Response, cap: int) -> bytes | None:
+    """The body, or None when it is larger than `cap` bytes (reading stops at the cap)."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_raw():
+        size += len(chunk)
+        if size > cap:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _result(service: Service, state: State, reason: str, started: float) -> CheckResult:
+    latency = (time.monotonic() - started) * 1000
+    return CheckResult(service.name, state, reason, utcnow(), latency_ms=latency)
+
+
+def describe_error(exc: BaseException, timeout: float) -> str:
+    """A transport failure in words a person reads at 3 a.m."""
+    if isinstance(exc, httpx.TimeoutException):
+        return f"timeout after {timeout:.1f} s"
+    chain: list[BaseException] = []
+    cur: BaseException | None = exc
+    while cur is not None and cur not in chain:
+        chain.append(cur)
+        cur = cur.__cause__ or cur.__context__
+    for err in chain:
+        if isinstance(err, ssl.SSLCertVerificationError):
+            return f"TLS: {err.verify_message or 'certificate verify failed'}"
+        if isinstance(err, ssl.SSLError):
+            return f"TLS: {err.reason or err}"
+        if isinstance(err, ConnectionRefusedError):
+            return "connection refused"
+        if isinstance(err, ConnectionResetError):
+            return "connection reset"
+    text = " ".join(str(e) for e in chain).lower()
+    if "refused" in text or "all connection attempts failed" in text:
+        return "connection refused"
+    if "reset" in text or "disconnected" in text or "incomplete" in text:
+        return "connection reset by peer"
+    if "name or service not known" in text or "nodename" in text:
+        return "DNS lookup failed"
+    return one_line(f"{type(exc).__name__}: {exc}")[:120] or type(exc).__name__
+
+
+def _evaluate(
+    service: Service, response: httpx.Response, body: bytes | None, latency: float
+) -> CheckResult:
+    findings: list[tuple[State, str]] = []
+    children: tuple[SubResult, ...] = ()
+    status = response.status_code
+    if status in service.degraded_status:
+        findings.append((State.DEGRADED, f"HTTP {status}"))
+    elif status not in service.expect_status:
+        findings.append((State.DOWN, f"HTTP {status}"))
+    if service.max_latency_ms and latency > service.max_latency_ms:
+        findings.append(
+            (State.DEGRADED, f"slow: {latency:.0f} ms > {service.max_latency_ms:.0f} ms")
+        )
+    if service.json or service.dependencies:
+        if body is None:
+            cap = service.max_bytes / 1_048_576
+            findings.append((State.DOWN, f"body larger than {cap:.1f} MiB cap"))
+        else:
+            doc = _parse_json(body)
+            if isinstance(doc, str):
+                findings.append((State.DOWN, doc))
+            else:
+                findings.extend(_json_findings(service.json, doc))
+                if service.dependencies:
+                    children, found = _dependencies(service.dependencies, doc)
+                    findings.extend(found)
+    details = _details(service, response)
+    tls = _tls_finding(service, response, details)
+    if tls:
+        findings.append(tls)
+    if findings:
+        state = max((s for s, _ in findings), key=lambda s: s.severity)
+        reason = "; ".join(r for s, r in findings if s is state)
+    else:
+        state, reason = State.OK, f"HTTP {status}"
+    return CheckResult(
+        service.name, state, reason, utcnow(), latency_ms=latency,
+        children=children, details=tuple(details),
+    )
+
+
+def _parse_json(body: bytes) -> Any:
+    """The parsed document, or a reason string when the body is not usable JSON."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return "body is not JSON (invalid UTF-8)"
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        head = text.lstrip()[:1]
+        return "body is not JSON (looks like HTML)" if head == "<" else "body is not JSON"
+
+
+def lookup(doc: Any, path: str) -> Any:
+    """A dotted path into JSON (`checks.redis`, `items.0.id`); `_MISSING` when absent."""
+    cur = doc
+    for part in path.split("."):
+        if isinstance(cur, dict) and part in cur:
+            cur = cur[part]
+        elif isinstance(cur, list) and part.isdigit() and int(part) < len(cur):
+            cur = cur[int(part)]
+        else:
+            return _MISSING
+    return cur
+
+
+def _json_findings(conditions: tuple[JsonCondition, ...], doc: Any) -> list[tuple[State, str]]:
+    found: list[tuple[State, str]] = []
+    for cond in conditions:
+        value = lookup(doc, cond.path)
+        failing = State(cond.failing)
+        if cond.exists is not None:
+            if (value is not _MISSING) != cond.exists:
+                found.append((failing, f"{cond.path} {'missing' if cond.exists else 'present'}"))
+        elif value is _MISSING:
+            found.append((failing, f"{cond.path} missing"))
+        elif cond.equals is not None and value != cond.equals:
+            found.append((failing, f"{cond.path} = {_text(value)} (expected {_text(cond.equals)})"))
+        elif cond.one_of is not None and value not in cond.one_of:
+            found.append((failing, f"{cond.path} = {_text(value)}"))
+    return found
+
+
+def _dependencies(
+    spec: Dependencies, doc: Any
+) -> tuple[tuple[SubResult, ...], list[tuple[State, str]]]:
+    block = lookup(doc, spec.path)
+    if not isinstance(block, dict):
+        return (), [(State.DEGRADED, f"{spec.path} missing from health JSON")]
+    children: list[SubResult] = []
+    found: list[tuple[State, str]] = []
+    for name, raw in list(block.items())[:50]:
+        value = raw.get(spec.status_key, _MISSING) if isinstance(raw, dict) else raw
+        shown = _text(value if value is not _MISSING else "missing", 40)
+        if value in spec.ok and value is not _MISSING:
+            state = State.OK
+        elif value in spec.degraded:
+            state = State.DEGRADED
+        else:
+            state = State.DOWN
+        label = _text(name, 40)
+        children.append(SubResult(label, state, shown))
+        if state is not State.OK:
+            overall = State(spec.failing) if state is State.DOWN else State.DEGRADED
+            found.append((overall, f"{spec.path}.{label} = {shown}"))
+    return tuple(children), found
+
+
+def _details(service: Service, response: httpx.Response) -> list[tuple[str, str]]:
+    details = []
+    for name in service.capture_headers:
+        value = response.headers.get(name)
+        if value is not None:
+            details.append((name.lower(), _text(value, 40)))
+    return details
+
+
+def _tls_finding(
+    service: Service, response: httpx.Response, details: list[tuple[str, str]]
+) -> tuple[State, str] | None:
+    if response.url.scheme != "https":
+        return None
+    stream = response.extensions.get("network_stream")
+    ssl_object = stream.get_extra_info("ssl_object") if stream is not None else None
+    cert = ssl_object.getpeercert() if ssl_object is not None else None
+    if not cert or "notAfter" not in cert:
+        return None
+    days = (ssl.cert_time_to_seconds(cert["notAfter"]) - time.time()) / 86400
+    details.append(("tls", f"{days:.0f} days left"))
+    if days < service.tls_warn_days:
+        return State.DEGRADED, f"TLS certificate expires in {days:.0f} days"
+    return None

@@ -1,0 +1,70 @@
+"""The `warroom` command. Subcommands live in their own modules, imported only when used.
+
+Each subcommand module exposes `add_parser(subparsers, parents)` and `run(args) -> int`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+COMMANDS: dict[str, tuple[str, str]] = {
+    "status": ("tui.status_cmd", "one-shot glance; exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN"),
+    "check-config": ("tui.check_config_cmd", "validate a config file (exit 0 valid, 2 invalid)"),
+    "demo": ("tui.demo.cmd", "run the embedded demo production on loopback, open the war room"),
+    "init": ("tui.init_cmd", "write a starter config.toml from the running containers"),
+    "incident": ("tui.incident_cmd", "declare, annotate, resolve and export incidents"),
+}
+
+
+def common_options() -> argparse.ArgumentParser:
+    """Options every subcommand accepts."""
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument(
+        "--config", "-c", metavar="PATH", default=argparse.SUPPRESS,
+        help="config file (default: $WARROOM_CONFIG, ./config.toml, "
+        "$XDG_CONFIG_HOME/warroom/config.toml)",
+    )
+    return parent
+
+
+def config_arg(args: argparse.Namespace) -> str | None:
+    """The --config value wherever it was given (before or after the subcommand)."""
+    return getattr(args, "config", None)
+
+
+def _main_parser(only: str | None) -> argparse.ArgumentParser:
+    parent = common_options()
+    parser = argparse.ArgumentParser(
+        prog="warroom",
+        parents=[parent],
+        description="The terminal war room for production incidents. "
+        "Without a subcommand, opens the war room on the config.",
+        epilog="commands:\n" + "\n".join(f"  {n:<13} {d}" for n, (_, d) in COMMANDS.items()),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--read-only", action="store_true", help="view only: no action can run")
+    parser.add_argument("--as", dest="author", metavar="NAME", help="author of notes and actions")
+    if only is not None:
+        subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+        module = importlib.import_module(COMMANDS[only][0])
+        module.add_parser(subparsers, [parent])
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    command = next((a for a in argv if not a.startswith("-")), None)
+    if command is not None and command not in COMMANDS:
+        _main_parser(None).error(f"unknown command {command!r} (see warroom --help)")
+    args = _main_parser(command).parse_args(argv)
+    if command is None:
+        from tui.run_cmd import run
+
+        return run(args)
+    return int(importlib.import_module(COMMANDS[command][0]).run(args))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

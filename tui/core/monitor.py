@@ -1,0 +1,97 @@
+"""Builds the probe jobs from a config and feeds their results into the store.
+
+Shared by the TUI (long-running) and `warroom status` (one round), so both see the same
+checks, timeouts and staleness bounds.
+"""
+
+from __future__ import annotations
+
+from probes.color import ColorProbe, RemoteRunner
+from probes.http import HttpClients, check_http
+from probes.sanitize import one_line
+from tui.core.config.schema import Config
+from tui.core.config.services import Service
+from tui.core.model import CheckResult, ColorReading, ColorResult, State, utcnow
+from tui.core.scheduler import Job, Scheduler
+from tui.core.store import Store
+
+
+class Monitor:
+    """Health checks and the active color, scheduled; results land in `store`."""
+
+    def __init__(self, config: Config, store: Store, remote: RemoteRunner | None = None) -> None:
+        self.config = config
+        self.store = store
+        self.clients = HttpClients()
+        self.scheduler = Scheduler()
+        for service in config.services:
+            self.scheduler.add(self._service_job(service))
+        if config.color and config.color.sources:
+            self.color_probe: ColorProbe | None = ColorProbe(config, self.clients, remote)
+            self.scheduler.add(self._color_job(self.color_probe))
+        else:
+            self.color_probe = None
+
+    @property
+    def slowest_timeout(self) -> float:
+        return max((job.timeout for job in self.scheduler.jobs), default=0.0)
+
+    def _service_job(self, service: Service) -> Job:
+        interval = self.config.interval(service.interval)
+        timeout = self.config.timeout(service.timeout)
+        stale = self.config.stale_after(service.stale_after, interval, timeout)
+        ca_file = str(self.config.path(service.ca_file)) if service.ca_file else None
+
+        def failed(reason: str) -> CheckResult:
+            return CheckResult(service.name, State.DOWN, reason, utcnow())
+
+        return Job(
+            name=service.name,
+            interval=interval,
+            timeout=timeout,
+            probe=lambda: check_http(service, self.clients, timeout, ca_file),
+            deliver=lambda result: self.store.put_check(result, stale),
+            on_timeout=lambda t: failed(f"timeout after {t:.1f} s"),
+            on_error=lambda exc: CheckResult(
+                service.name, State.UNKNOWN, f"probe error: {one_line(str(exc))[:80]}", utcnow()
+            ),
+        )
+
+    def _color_job(self, probe: ColorProbe) -> Job:
+        color = self.config.color
+        assert color is not None
+        interval = self.config.interval(color.interval)
+        timeout = self.config.timeout(color.timeout)
+        stale = self.config.stale_after(color.stale_after, interval, timeout)
+
+        def failed(reason: str) -> ColorResult:
+            return ColorResult(None, None, (ColorReading("color", None, reason),), utcnow())
+
+        return Job(
+            name="color",
+            interval=interval,
+            timeout=timeout,
+            probe=probe.probe,
+            deliver=lambda result: self.store.put_color(result, stale),
+            on_timeout=lambda t: failed(f"timeout after {t:.1f} s"),
+            on_error=lambda exc: failed(f"probe error: {one_line(str(exc))[:80]}"),
+        )
+
+    def add_job(self, job: Job) -> None:
+        """Other panels (containers, logs ...) schedule their probes here too."""
+        self.scheduler.add(job)
+
+    def start(self) -> None:
+        self.scheduler.start()
+
+    def refresh(self, names: set[str] | None = None) -> None:
+        self.scheduler.refresh_now(names)
+
+    async def run_once(self) -> None:
+        await self.scheduler.run_all_once()
+
+    async def close(self) -> None:
+        await self.scheduler.stop()
+        await self.clients.aclose()
+
+
