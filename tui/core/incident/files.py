@@ -1,0 +1,139 @@
+"""Incidents on disk: one journal per incident, plus a standing ``audit.jsonl``.
+
+``<dir>/<YYYYMMDD-HHMMSS>-<slug>.jsonl`` holds one incident (its first entry is the ``open``);
+``<dir>/audit.jsonl`` receives check transitions, color changes and the actions audit while no
+incident is open, so they always have somewhere durable to go (and an incident backdated to
+the first signal picks them up as its prelude).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..journal import Entry, Journal
+from ..model import utcnow
+from .model import IncidentState, fold
+
+if TYPE_CHECKING:
+    from ..config.incident import IncidentPolicy
+    from ..config.schema import Config
+
+AUDIT = "audit.jsonl"
+PRELUDE_KINDS = ("check", "color", "container", "action")
+
+
+def slug(title: str) -> str:
+    """A short file-name-safe form of a title."""
+    text = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+    return text[:32].rstrip("-") or "incident"
+
+
+class Incidents:
+    """The incident directory: list, find, create and choose the active journal."""
+
+    def __init__(self, policy: IncidentPolicy, base_dir: str | Path = ".") -> None:
+        self.policy = policy
+        self.dir = policy.directory(base_dir)
+        self._cache: dict[Path, tuple[tuple[int, int, int], IncidentState | None]] = {}
+
+    @classmethod
+    def from_config(cls, config: Config) -> Incidents:
+        return cls(config.incident, config.base_dir)
+
+    @property
+    def audit_path(self) -> Path:
+        return self.dir / AUDIT
+
+    def paths(self) -> list[Path]:
+        """Incident journals, oldest first (names start with the declaration time)."""
+        try:
+            names = sorted(p for p in self.dir.glob("*.jsonl") if p.name != AUDIT)
+        except OSError:
+            return []
+        return [p for p in names if p.is_file()]
+
+    def load(self, path: Path) -> IncidentState | None:
+        """Fold one incident file (cached until the file changes)."""
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            return None
+        key = (st.st_ino, st.st_size, st.st_mtime_ns)
+        cached = self._cache.get(path)
+        if cached and cached[0] == key:
+            return cached[1]
+        result = Journal(path).load()
+        state = fold(result.entries, path, result.skipped)
+        self._cache[path] = (key, state)
+        return state
+
+    def all(self) -> list[IncidentState]:
+        return [s for s in (self.load(p) for p in self.paths()) if s is not None]
+
+    def open_incidents(self) -> list[IncidentState]:
+        return [s for s in self.all() if not s.resolved]
+
+    def current(self) -> IncidentState | None:
+        """The most recently declared open incident, if any."""
+        opened = self.open_incidents()
+        return max(opened, key=lambda s: s.declared_at) if opened else None
+
+    def get(self, ident: str) -> IncidentState:
+        """An incident by id or unique id prefix; raises LookupError."""
+        matches = [p for p in self.paths() if p.stem == ident] or [
+            p for p in self.paths() if p.stem.startswith(ident)]
+        if len(matches) != 1:
+            what = "no incident" if not matches else f"{len(matches)} incidents"
+            raise LookupError(f"{what} matching {ident!r} in {self.dir}")
+        state = self.load(matches[0])
+        if state is None:
+            raise LookupError(f"{matches[0]} has no valid 'open' entry")
+        return state
+
+    def new_path(self, title: str, now: dt.datetime | None = None) -> Path:
+        """A fresh, unused incident file name (created empty, 0600, so it is reserved)."""
+        stamp = (now or utcnow()).strftime("%Y%m%d-%H%M%S")
+        self.dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        for n in range(100):
+            suffix = f"-{n + 1}" if n else ""
+            path = self.dir / f"{stamp}-{slug(title)}{suffix}.jsonl"
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                continue
+            os.close(fd)
+            return path
+        raise FileExistsError(f"cannot find a free incident file name in {self.dir}")
+
+    def journal_for(self, state: IncidentState | None) -> Journal:
+        return Journal(state.path) if state is not None else Journal(self.audit_path)
+
+    def active_journal(self) -> Journal:
+        """The open incident's journal, else the standing audit journal."""
+        return self.journal_for(self.current())
+
+    def prelude(self, state: IncidentState) -> list[Entry]:
+        """Audit entries (checks, color, containers, actions) from the incident's start until
+        its declaration: the machine's record of the first signal."""
+        if not self.audit_path.exists():
+            return []
+        entries = Journal(self.audit_path).load().entries
+        return [e for e in entries if e.kind in PRELUDE_KINDS
+                and state.start <= e.event_time <= state.declared_at]
+
+    def changed_marker(self) -> tuple[int, int]:
+        """Cheap stamp of the directory (new incident files change it)."""
+        try:
+            st = self.dir.stat()
+        except FileNotFoundError:
+            return (0, 0)
+        return (st.st_mtime_ns, st.st_ino)
+
+
+def active_journal(config: Config) -> Journal:
+    """The journal where automatic entries (transitions, color, actions audit) go now."""
+    return Incidents.from_config(config).active_journal()
