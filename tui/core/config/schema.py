@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import checks
+from .actions import Action, Operator, action_issues
 from .color import ColorConfig
 from .containers import ContainersConfig
 from .convert import check
@@ -64,6 +65,8 @@ class Config:
     incident: IncidentPolicy = field(default_factory=IncidentPolicy)
     containers: ContainersConfig | None = None
     logs: LogsConfig | None = None
+    actions: tuple[Action, ...] = ()
+    operator: Operator = field(default_factory=Operator)
     source: str = field(default="<memory>", metadata={"key": "__source__"})
     base_dir: str = field(default=".", metadata={"key": "__base_dir__"})
 
@@ -104,6 +107,7 @@ class Config:
         for i, log in enumerate(self.logs.sources if self.logs else ()):
             if log.host != "local" and log.host not in self.hosts:
                 issues.append((f"logs.sources[{i}].host", _unknown_host(log.host, self)))
+        issues.extend(action_issues(self))
         return issues
 
 
