@@ -10,6 +10,7 @@ import asyncssh
 import httpx
 import pytest
 
+from tests.infra.common import free_port
 from tests.infra.docker import FIXTURE_IMAGE, wait_health, wait_status
 from tests.infra.http import (
     Custom,
@@ -46,10 +47,20 @@ def test_applets_and_shell_work(container_factory):
 
 
 @pytest.mark.docker
-def test_container_with_healthcheck_becomes_healthy(container_factory):
-    c = container_factory(["sleep", "60"], name="healthy", healthcheck="true",
+def test_container_healthcheck_unhealthy(container_factory):
+    c = container_factory(["sleep", "60"], name="sick", healthcheck="exit 1",
                           stop_signal="SIGKILL")
+    assert wait_health(c, "unhealthy", timeout=30) == "unhealthy"
+
+
+@pytest.mark.docker
+def test_busybox_httpd_on_host_network(container_factory):
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    c = container_factory(["httpd", "-f", "-p", f"127.0.0.1:{port}", "-h", "/var/www"],
+                          name="web", healthcheck=["wget", "-q", "-O", "/dev/null", url])
     assert wait_health(c, "healthy", timeout=30) == "healthy"
+    assert httpx.get(url, timeout=5).text == "ok\n"
 
 
 @pytest.mark.docker
@@ -92,6 +103,31 @@ async def test_openssh_client_and_known_hosts_lines(sshd):
     out, err = await asyncio.wait_for(proc.communicate(), 20)
     assert proc.returncode == 0, err
     assert out.decode().strip() == "cli-ok"
+
+
+@pytest.mark.docker
+@pytest.mark.sshd
+async def test_docker_over_ssh_unix_forward(sshd, docker_client, tmp_path):
+    import docker
+
+    if os.environ.get("DOCKER_HOST"):
+        pytest.skip("remote docker socket path unknown with DOCKER_HOST set")
+    local = tmp_path / "docker.sock"
+    async with asyncssh.connect(**sshd.connect_kwargs()) as conn:
+        listener = await conn.forward_local_path(str(local), "/var/run/docker.sock")
+        try:
+            # The SDK client does blocking I/O even in its constructor: build it off the loop
+            # that serves the forward.
+            def ping() -> bool:
+                client = docker.DockerClient(base_url=f"unix://{local}", timeout=10)
+                try:
+                    return bool(client.ping())
+                finally:
+                    client.close()
+
+            assert await asyncio.to_thread(ping)
+        finally:
+            listener.close()
 
 
 # --- tmux ---------------------------------------------------------------------------------
@@ -211,7 +247,7 @@ def test_https_valid_expired_self_signed(http_server_factory, https_server):
 
 
 def test_require_policy(monkeypatch):
-    from tests.infra.common import free_port, in_ci, require
+    from tests.infra.common import in_ci, require
 
     monkeypatch.setenv("CI", "true")
     assert in_ci()
