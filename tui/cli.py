@@ -53,9 +53,25 @@ def _main_parser(only: str | None) -> argparse.ArgumentParser:
     return parser
 
 
+_VALUED = {"-c", "--config", "--as"}
+
+
+def _first_positional(argv: list[str]) -> str | None:
+    """The subcommand name, skipping the values of the top-level options."""
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in _VALUED:
+            skip = True
+        elif not arg.startswith("-"):
+            return arg
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    command = next((a for a in argv if not a.startswith("-")), None)
+    command = _first_positional(argv)
     if command is not None and command not in COMMANDS:
         _main_parser(None).error(f"unknown command {command!r} (see warroom --help)")
     args = _main_parser(command).parse_args(argv)

@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
 async def probe_once(config: Config) -> tuple[Store, Verdict]:
     """One concurrent round of every probe, bounded by the slowest timeout."""
     store = Store()
-    monitor = Monitor(config, store, remote=_remote_runner(config))
+    monitor = Monitor(config, store)
     try:
         await asyncio.wait_for(monitor.run_once(), monitor.slowest_timeout + GRACE + 0.5)
     except TimeoutError:
@@ -64,16 +64,6 @@ async def probe_once(config: Config) -> tuple[Store, Verdict]:
     finally:
         await monitor.close()
     return store, verdict(config, store)
-
-
-def _remote_runner(config: Config):
-    if not config.hosts:
-        return None
-    try:
-        from probes.ssh import remote_runner
-    except ImportError:
-        return None
-    return remote_runner(config)
 
 
 def _watch(config: Config, args: argparse.Namespace) -> int:

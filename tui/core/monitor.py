@@ -22,6 +22,7 @@ class Monitor:
     def __init__(self, config: Config, store: Store, remote: RemoteRunner | None = None) -> None:
         self.config = config
         self.store = store
+        remote = remote or default_remote_runner(config)
         self.clients = HttpClients()
         self.scheduler = Scheduler()
         for service in config.services:
@@ -95,3 +96,14 @@ class Monitor:
         await self.clients.aclose()
 
 
+
+
+def default_remote_runner(config: Config) -> RemoteRunner | None:
+    """Commands on configured hosts go through the shared SSH pool (one connection a host)."""
+    if not config.hosts:
+        return None
+    try:
+        from probes.ssh import remote_runner
+    except ImportError:  # SSH support not installed in this build
+        return None
+    return remote_runner(config)

@@ -1,0 +1,166 @@
+"""The war room: wiring of config, monitor, store and panels. No probing logic lives here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import ClassVar
+
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Footer
+
+from tui.core.config import Config
+from tui.core.model import State, Transition, utcnow
+from tui.core.monitor import Monitor
+from tui.core.store import Store
+from tui.core.verdict import verdict
+from tui.core.views import color_view, health_rows
+from tui.screens.help import HelpScreen
+from widgets.clock import ClockPanel, IncidentBrief
+from widgets.color import ColorPanel
+from widgets.header import Banner
+from widgets.health import HealthPanel
+
+WIDE = 120
+"""From this many columns on, the side panels sit beside the main column."""
+
+
+class StoreChanged(Message):
+    """Something in the store changed; bursts merge into one re-render."""
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, StoreChanged)
+
+
+class WarroomApp(App[int]):
+    """One screen: what is broken, since when, and what have we done about it."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "warroom"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark", "help", "Help", id="help"),
+        Binding("r", "refresh", "Refresh", id="refresh"),
+        Binding("q", "quit", "Quit", id="quit"),
+        Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="quit-ctrl-c"),
+    ]
+
+    def __init__(
+        self,
+        config: Config,
+        *,
+        read_only: bool = False,
+        author: str | None = None,
+        monitor: Monitor | None = None,
+    ) -> None:
+        super().__init__()
+        self.config = config
+        self.read_only = read_only
+        self.author = author
+        self.store = Store()
+        self.monitor = monitor or Monitor(config, self.store)
+        if monitor is not None:
+            self.store = monitor.store
+        self.incident: IncidentBrief | None = None
+        self._dirty = True
+        self.title = f"warroom · {config.environment.name}"
+
+    # -- layout -----------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        env = self.config.environment
+        yield Banner(env.name, env.production, self.read_only)
+        with Horizontal(id="body"):
+            with Vertical(id="main"):
+                if self.config.services:
+                    yield HealthPanel()
+            with Vertical(id="side"):
+                if self.config.color:
+                    yield ColorPanel()
+                yield ClockPanel()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.store.subscribe(lambda _kind: self.post_message(StoreChanged()))
+        self.store.on_transition(self._on_transition)
+        self.monitor.start()
+        self.set_interval(1.0, self._tick)
+        self._layout_for(self.size.width)
+        self._tick()
+
+    def on_resize(self, event: object) -> None:
+        self._layout_for(self.size.width)
+
+    def _layout_for(self, width: int) -> None:
+        self.screen.set_class(width >= WIDE, "wide")
+
+    async def on_unmount(self) -> None:
+        await self.monitor.close()
+
+    # -- data flow --------------------------------------------------------------------------
+    def on_store_changed(self, _message: StoreChanged) -> None:
+        self._dirty = True
+        self._flush()
+
+    def _tick(self) -> None:
+        now = utcnow()
+        self.store.sweep(now)
+        self.query_one(Banner).now = now
+        self.query_one(ClockPanel).show(now, self.incident)
+        self._dirty = True  # ages move on
+        self._flush(now)
+
+    def on_screen_resume(self) -> None:
+        self._flush()
+
+    def _flush(self, now: dt.datetime | None = None) -> None:
+        """Re-render the panels, unless a modal covers them (then on resume)."""
+        if not self._dirty or len(self.screen_stack) > 1:
+            return
+        self._dirty = False
+        now = now or utcnow()
+        with self.batch_update():
+            for panel in self.query(HealthPanel):
+                panel.show(health_rows(self.config, self.store, now))
+            for panel in self.query(ColorPanel):
+                panel.show(color_view(self.config, self.store, now))
+            self.query_one(Banner).verdict = verdict(self.config, self.store, now).code.name
+
+    def _on_transition(self, transition: Transition) -> None:
+        if transition.old is None and transition.new is State.OK:
+            return
+        severity = "error" if transition.new is State.DOWN else "warning"
+        if transition.new is State.OK:
+            severity = "information"
+        self.notify(transition.describe(), severity=severity, markup=False, timeout=6)
+
+    # -- actions ----------------------------------------------------------------------------
+    def action_refresh(self) -> None:
+        self.monitor.refresh()
+        self.notify("refreshing every probe now", timeout=2)
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(self.binding_rows()))
+
+    def binding_rows(self) -> list[tuple[str, str, str]]:
+        """Every binding reachable now: the app's, the focused widget chain's, the palette."""
+        rows: list[tuple[str, str, str]] = []
+        seen: set[str] = set()
+        for key, active in self.active_bindings.items():
+            binding = active.binding
+            if not binding.description or (binding.action, key) in seen:
+                continue
+            seen.add((binding.action, key))
+            where = type(active.node).__name__.replace("WarroomApp", "anywhere")
+            rows.append((self.get_key_display(binding), binding.description, where))
+        rows.append(("ctrl+p", "command palette: search every command", "anywhere"))
+        return rows
+
+
+def run_app(config: Config, *, read_only: bool = False, author: str | None = None) -> int:
+    """Run the TUI full screen, without mouse reporting (tmux selection keeps working)."""
+    app = WarroomApp(config, read_only=read_only, author=author)
+    result = app.run(mouse=False)
+    return int(result or 0)

@@ -1,0 +1,1 @@
+"""Modal screens: help, confirmations, note and incident dialogs."""

@@ -1,0 +1,55 @@
+"""The banner: environment (unmistakable when production), read-only badge, verdict, UTC clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widget import Widget
+
+VERDICT_STYLE = {
+    "OK": "bold green", "WARNING": "bold black on yellow",
+    "CRITICAL": "bold white on red", "UNKNOWN": "bold white on magenta",
+}
+
+
+class Banner(Widget):
+    """One line across the top. `now` is set by the app's clock tick."""
+
+    DEFAULT_CSS = """
+    Banner { height: 1; background: $panel; color: $text; }
+    Banner.production { background: darkred; color: white; }
+    """
+
+    now: reactive[dt.datetime | None] = reactive(None)
+    verdict: reactive[str] = reactive("UNKNOWN")
+    mode: reactive[str] = reactive("")
+
+    def __init__(self, env_name: str, production: bool, read_only: bool) -> None:
+        super().__init__()
+        self.env_name = env_name
+        self.production = production
+        self.read_only = read_only
+        self.set_class(production, "production")
+
+    def render(self) -> Text:
+        left = Text()
+        if self.production:
+            left.append(" ▲ PRODUCTION ", style="bold white on red")
+            left.append(" ")
+        left.append(self.env_name, style="bold")
+        if self.read_only:
+            left.append("  ")
+            left.append(" READ-ONLY ", style="bold black on white")
+        if self.mode:
+            left.append("  ")
+            left.append(self.mode, style="bold black on yellow")
+        right = Text()
+        right.append(f" {self.verdict} ", style=VERDICT_STYLE.get(self.verdict, "bold"))
+        if self.now is not None:
+            right.append(f"  {self.now:%Y-%m-%d %H:%M:%S} UTC ")
+        gap = max(1, self.size.width - left.cell_len - right.cell_len)
+        line = left + Text(" " * gap) + right
+        line.truncate(max(self.size.width, 1))
+        return line

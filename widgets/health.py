@@ -1,0 +1,58 @@
+"""Service health: one row per HTTP check, its dependencies as child rows."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from tui.core.views import HealthRow
+from widgets.styles import state_text
+
+COLUMNS = ("state", "service", "color", "latency", "build", "age", "reason")
+
+
+class HealthPanel(DataTable):
+    """A DataTable keyed by check name; updates are diffed cell by cell."""
+
+    DEFAULT_CSS = """
+    HealthPanel { height: auto; max-height: 100%; overflow-x: hidden; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=False, id="health")
+        self.border_title = "Service health"
+        self._keys: list[str] = []
+
+    def on_mount(self) -> None:
+        for name in COLUMNS:
+            self.add_column(name.upper() if name != "reason" else "REASON", key=name)
+
+    def show(self, rows: list[HealthRow]) -> None:
+        cells = {row.key: self._cells(row) for row in rows}
+        keys = [row.key for row in rows]
+        if keys != self._keys:
+            self.clear()
+            for key in keys:
+                self.add_row(*cells[key], key=key)
+            self._keys = keys
+        else:
+            for key in keys:
+                for column, value in zip(COLUMNS, cells[key], strict=True):
+                    if self.get_cell(key, column) != value:
+                        self.update_cell(key, column, value)
+        bad = sum(1 for r in rows if not r.child and r.state.severity > 0)
+        self.border_subtitle = f"{bad} not OK" if bad else "all OK"
+
+    @staticmethod
+    def _cells(row: HealthRow) -> tuple[Text, ...]:
+        name = Text(f"  └ {row.name}" if row.child else row.name,
+                    style="dim" if row.child else "bold")
+        return (
+            state_text(row.state, 10),
+            name,
+            Text(row.color),
+            Text(row.latency, justify="right"),
+            Text(row.build),
+            Text(row.age, justify="right"),
+            Text(row.reason),
+        )

@@ -1,0 +1,29 @@
+"""How states look. Every state carries a symbol and a word, so it reads without color."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from tui.core.model import State
+
+STATE_STYLE = {
+    State.OK: "bold green",
+    State.DEGRADED: "bold yellow",
+    State.DOWN: "bold white on red",
+    State.UNKNOWN: "bold magenta",
+    State.STALE: "bold magenta",
+}
+
+COLOR_STYLE = {"blue": "bold white on blue", "green": "bold black on green"}
+
+
+def state_text(state: State, width: int = 0) -> Text:
+    """`✓ OK`, `✗ DOWN` ... styled, optionally padded to `width`."""
+    label = f"{state.symbol} {state.value}"
+    return Text(label.ljust(width), style=STATE_STYLE[state])
+
+
+def color_badge(color: str | None) -> Text:
+    if not color:
+        return Text(" ? unknown ", style="bold white on magenta")
+    return Text(f" {color.upper()} ", style=COLOR_STYLE.get(color, "bold reverse"))
