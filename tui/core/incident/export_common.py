@@ -1,0 +1,121 @@
+"""Helpers shared by the exports: times, durations, safe Markdown, entry descriptions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from probes.sanitize import one_line, sanitize
+
+from ..journal import Entry
+from .model import IncidentState
+
+
+def utc(at: dt.datetime | None, date: bool = True) -> str:
+    if at is None:
+        return "—"
+    at = at.astimezone(dt.UTC)
+    return at.strftime("%Y-%m-%d %H:%M:%S") if date else at.strftime("%H:%M:%S")
+
+
+def duration(delta: dt.timedelta | None) -> str:
+    """``1h 05m 03s`` style; ``—`` when unknown."""
+    if delta is None:
+        return "—"
+    total = int(delta.total_seconds())
+    sign = "-" if total < 0 else ""
+    hours, rest = divmod(abs(total), 3600)
+    minutes, seconds = divmod(rest, 60)
+    if hours:
+        return f"{sign}{hours}h {minutes:02d}m {seconds:02d}s"
+    return f"{sign}{minutes}m {seconds:02d}s"
+
+
+def cell(text: object, limit: int = 300) -> str:
+    """Untrusted text made safe for one Markdown table cell."""
+    value = one_line(str(text)).replace("\\", "\\\\").replace("|", "\\|")
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def block(text: object) -> str:
+    """Untrusted multi-line text, controls removed (kept as plain Markdown paragraphs)."""
+    return sanitize(str(text)).strip()
+
+
+def describe(entry: Entry) -> str:
+    """One line saying what an entry is about (plain text, unsanitized)."""
+    d = entry.data
+    if entry.kind == "note":
+        return entry.text()
+    if entry.kind == "check":
+        old = d.get("old") or "(first result)"
+        return f"Check {d.get('key')}: {old} → {d.get('new')} ({d.get('reason', '')})"
+    if entry.kind == "color":
+        prev = d.get("previous")
+        change = f"{prev} → {d.get('live')}" if prev else f"{d.get('live')}"
+        extra = " (sources disagree)" if d.get("disagreement") else ""
+        return f"Live color {change}{extra}"
+    if entry.kind == "container":
+        detail = f" ({d['detail']})" if d.get("detail") else ""
+        return f"Container {d.get('name')}: {d.get('event')} {d.get('state', '')}{detail}".strip()
+    if entry.kind == "action":
+        return action_text(entry)
+    if entry.kind == "incident":
+        return incident_text(d)
+    return f"{entry.kind}: {d}"
+
+
+def action_text(entry: Entry) -> str:
+    d = entry.data
+    argv = d.get("argv")
+    cmd = " ".join(str(a) for a in argv) if isinstance(argv, list) else ""
+    where = f" on {d['where']}" if d.get("where") else ""
+    parts = [f"Action {d.get('action', '?')}{where}: {d.get('outcome', '?')}"]
+    if d.get("exit") is not None:
+        parts.append(f"exit {d.get('exit')}")
+    if isinstance(d.get("duration"), int | float):
+        parts.append(f"{d['duration']:.1f}s")
+    if d.get("reason"):
+        parts.append(f"reason: {d['reason']}")
+    text = ", ".join(parts)
+    return f"{text} — `{cmd}`" if cmd else text
+
+
+def incident_text(d: dict[str, object]) -> str:
+    op = d.get("op")
+    if op == "open":
+        return f"Incident declared: {d.get('title')} ({d.get('severity')})"
+    if op == "severity":
+        return f"Severity {d.get('previous')} → {d.get('severity')}"
+    if op == "status":
+        return f"Status {d.get('previous')} → {d.get('status')}"
+    if op == "milestone":
+        verb = "retracted" if d.get("unset") else "reached"
+        why = f" ({d['reason']})" if d.get("reason") else ""
+        return f"Milestone {d.get('milestone')} {verb}{why}"
+    if op == "resolve":
+        return "Incident resolved" + (f": {d['summary']}" if d.get("summary") else "")
+    if op == "update":
+        return f"Status update sent ({d.get('channel')}, {d.get('kind')})"
+    if op == "set":
+        keys = ", ".join(k for k in d if k != "op")
+        return f"Updated {keys}"
+    return f"Incident change {op}"
+
+
+def key_event(entry: Entry) -> bool:
+    """Automatic entries that belong in a post-mortem timeline."""
+    d = entry.data
+    if entry.kind == "incident":
+        return d.get("op") != "set" or "start" in d
+    if entry.kind == "check":
+        return d.get("new") in ("DOWN", "DEGRADED", "OK") and d.get("old") is not None
+    return entry.kind in ("color", "container", "action")
+
+
+def current_services(state: IncidentState, prelude: list[Entry]) -> list[tuple[str, str, str]]:
+    """(check, state, reason) from the latest check entries, for status updates."""
+    latest: dict[str, tuple[str, str]] = {}
+    for e in sorted([*prelude, *state.entries], key=lambda e: e.event_time):
+        if e.kind == "check" and isinstance(e.data.get("key"), str):
+            latest[e.data["key"]] = (str(e.data.get("new")), str(e.data.get("reason", "")))
+    return [(k, v[0], v[1]) for k, v in sorted(latest.items())]

@@ -1,0 +1,188 @@
+"""The post-mortem draft in Markdown, following the runbooks' template, from the journal.
+
+Sections: header, summary, impact table, response metrics (MTTD, MTTA, time to mitigate,
+MTTR against the severity's targets), timeline table in UTC (pinned notes and automatic key
+events), root cause, resolution (actions run and their results), what went well, what to
+improve, action items, links, and an appendix with every note (corrections shown as such).
+Everything people still have to write is marked ``TODO``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from ..config.incident import IncidentPolicy
+from ..journal import Entry
+from .clock import LABELS, targets
+from .export_common import block, cell, describe, duration, key_event, utc
+from .model import IncidentState
+
+_METRICS = (  # metric label, target name, explanation
+    ("MTTD", "detect", "start → detected"),
+    ("MTTA", "acknowledge", "detected → acknowledged"),
+    ("Time to mitigate", "mitigate", "detected → mitigated"),
+    ("MTTR", "mttr", "start → resolved"),
+)
+_ACTION_ITEM = re.compile(r"^\s*(?:todo|action(?: item)?|ai)\s*:\s*(.+)", re.I | re.S)
+
+
+def timeline_rows(state: IncidentState, prelude: list[Entry]) -> list[Entry]:
+    """Pinned notes and automatic key events, by event time (corrections replace originals)."""
+    rows = [e for e in [*prelude, *state.live_entries()]
+            if (e.kind == "note" and e.pinned) or (e.kind != "note" and key_event(e))]
+    return sorted(rows, key=lambda e: (row_time(e), e.entry_time))
+
+
+def row_time(entry: Entry) -> dt.datetime:
+    """When a timeline row happened: the declaration row at its entry time, others at their
+    event time (the open entry's event time is the backdated start, shown as its own row)."""
+    if entry.kind == "incident" and entry.data.get("op") == "open":
+        return entry.entry_time
+    return entry.event_time
+
+
+def postmortem(state: IncidentState, policy: IncidentPolicy, now: dt.datetime,
+               prelude: list[Entry] = (),  # type: ignore[assignment]
+               ) -> str:
+    """The whole draft as Markdown."""
+    out: list[str] = []
+    authors = sorted({e.author for e in state.entries if e.kind == "note"} | {state.declared_by})
+    out += [
+        f"# Post-Mortem: {cell(state.title)}", "",
+        f"**Date:** {state.start:%Y-%m-%d}  ",
+        f"**Author(s):** {cell(', '.join(authors))}  ",
+        f"**Severity:** {cell(state.severity)}  ",
+        "**Status:** Draft  ",
+        f"**Incident:** `{state.id}` — commander {cell(state.commander or '—')}, "
+        f"status {state.status}{'' if state.resolved else ' (still open)'}  ",
+        f"**Duration:** {duration(state.elapsed(now))} (start → "
+        f"{'resolution' if state.resolved else 'now'})",
+        "", "---", "", "## Summary", "",
+        block(state.fields.get("summary")) if state.fields.get("summary") else
+        "TODO: one or two sentences: what broke, and why it matters.",
+        "", "## Impact", "", "| Dimension | Detail |", "|-----------|--------|",
+        f"| Who was affected | {cell(state.scope_text)} |",
+        f"| Reported impact | {cell(state.impact or 'TODO')} |",
+        "| Approximate user count | TODO |",
+        f"| Duration | {duration(state.elapsed(now))} "
+        f"({utc(state.start)} → {utc(state.resolved_at) if state.resolved else 'ongoing'}) |",
+        f"| Features degraded | {cell(_degraded(state, prelude))} |",
+        "| Data at risk | TODO: Yes / No — describe if yes |",
+        "", "## Response metrics", "",
+        "| Metric | Measured | Target | Result |", "|--------|----------|--------|--------|",
+    ]
+    views = {v.name: v for v in targets(state, policy, now)}
+    metrics = state.metrics()
+    for label, target, span in _METRICS:
+        view = views[target]
+        limit = duration(view.limit) if view.limit else "—"
+        out.append(f"| {label} ({span}) | {duration(metrics[label])} | {limit} | {view.word} |")
+    out += ["", "Milestones: " + ", ".join(
+        f"{m} {utc(state.milestones.get(m), date=False)}"
+        for m in ("detected", "acknowledged", "mitigated", "resolved")) + " (UTC).", ""]
+    out += ["## Timeline (all times UTC)", "", "| Time | Event | By |", "|------|-------|----|",
+            f"| {utc(state.start)} | First signal / incident start | — |"]
+    for e in timeline_rows(state, prelude):
+        text = describe(e)
+        if e.kind == "note":
+            text = "📌 " + text
+        if e.supersedes:
+            text += " (correction)"
+        if row_time(e) < e.entry_time - dt.timedelta(seconds=60):
+            text += f" (noted {utc(e.entry_time, date=False)})"
+        out.append(f"| {utc(row_time(e))} | {cell(text)} | {cell(e.author)} |")
+    out.append(f"| {utc(now)} | Post-mortem draft generated | — |")
+    out += ["", "## Root Cause", "",
+            block(state.fields["root_cause"]) if state.fields.get("root_cause") else
+            "TODO: the technical root cause, with the file, service or config by path.", ""]
+    out += _resolution(state, prelude)
+    out += _went_well_and_improve(state, views, policy)
+    out += _action_items(state)
+    out += ["## Links", "", f"- Incident journal: `{state.path}`"]
+    if state.fields.get("links"):
+        out += [f"- {cell(link.strip())}" for link in state.fields["links"].split(",")]
+    out += ["- CHANGELOG.md entry: TODO", "- Error tracker issue(s): TODO",
+            "- New or updated SLO/alarm: TODO", ""]
+    out += _notes_appendix(state)
+    if state.skipped:
+        out += ["", "## Journal warnings", ""] + [f"- {cell(s)}" for s in state.skipped]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _degraded(state: IncidentState, prelude: list[Entry]) -> str:
+    failed: dict[str, str] = {}
+    for e in [*prelude, *state.entries]:
+        if e.kind == "check" and e.data.get("new") in ("DOWN", "DEGRADED"):
+            key = str(e.data.get("key"))
+            if failed.get(key) != "DOWN":
+                failed[key] = str(e.data.get("new"))
+    if not failed:
+        return "TODO (no failing check recorded)"
+    return ", ".join(f"{k} ({v})" for k, v in sorted(failed.items()))
+
+
+def _resolution(state: IncidentState, prelude: list[Entry]) -> list[str]:
+    out = ["## Resolution", "", "What was done to stop the bleeding and restore service:", ""]
+    actions = [e for e in [*prelude, *state.live_entries()] if e.kind == "action"]
+    for i, e in enumerate(sorted(actions, key=lambda e: e.event_time), 1):
+        out.append(f"{i}. {utc(e.event_time, date=False)} — {cell(describe(e), 500)} "
+                   f"(by {cell(e.author)})")
+    if not actions:
+        out.append("1. TODO (no action was run from the war room)")
+    if state.fields.get("summary") and state.resolved:
+        out += ["", f"Resolution note: {cell(state.fields['summary'], 1000)}"]
+    return [*out, ""]
+
+
+def _went_well_and_improve(state: IncidentState, views: dict, policy: IncidentPolicy
+                           ) -> list[str]:
+    good, bad = [], []
+    for view in views.values():
+        if view.state == "met" and view.limit:
+            good.append(f"{LABELS[view.name]} within the {state.severity} target "
+                        f"({duration(view.done_at - view.since)} ≤ {duration(view.limit)}).")
+        elif view.state in ("missed", "red") and view.limit and view.since:
+            took = (view.done_at or view.since + view.limit - view.remaining) - view.since
+            bad.append(f"{LABELS[view.name]} took {duration(took)}, over the "
+                       f"{state.severity} target of {duration(view.limit)}.")
+    updates = sum(1 for e in state.live_entries()
+                  if e.kind == "incident" and e.data.get("op") == "update")
+    if updates:
+        good.append(f"{updates} status update(s) sent from the war room.")
+    out = ["## What Went Well", ""] + [f"- {g}" for g in good] + ["- TODO", ""]
+    out += ["## What to Improve", ""] + [f"- {b}" for b in bad] + ["- TODO", ""]
+    return out
+
+
+def _action_items(state: IncidentState) -> list[str]:
+    out = ["## Action Items", "", "| Action | Owner | Due |", "|--------|-------|-----|"]
+    found = False
+    for e in state.live_entries():
+        if e.kind == "note" and (m := _ACTION_ITEM.match(e.text())):
+            out.append(f"| {cell(m.group(1))} | {cell(e.author)} | TODO |")
+            found = True
+    if not found:
+        out.append("| TODO: add alarm / regression test / runbook change | @handle | YYYY-MM-DD |")
+    return [*out, ""]
+
+
+def _notes_appendix(state: IncidentState) -> list[str]:
+    notes = [e for e in state.entries if e.kind == "note"]
+    if not notes:
+        return []
+    out = ["## Appendix: war room notes", ""]
+    for e in sorted(notes, key=lambda e: (e.event_time, e.entry_time)):
+        head = f"**{utc(e.event_time)}** {cell(e.author)}"
+        if e.pinned:
+            head += " 📌"
+        if e.id in state.superseded:
+            head += f" — superseded by `{state.superseded[e.id]}`"
+        if e.supersedes:
+            head += f" — corrects `{e.supersedes}`"
+        text = block(e.text())
+        if e.id in state.superseded:
+            text = "~~" + text.replace("\n", "~~\n~~") + "~~"
+        body = "\n".join("> " + line for line in text.splitlines())
+        out += [f"- {head} (`{e.id}`)", "", body, ""]
+    return out
