@@ -20,6 +20,20 @@ from tests.infra.sshd import SshServer, missing_reason, start_sshd, stop_sshd_pr
 from tests.infra.tls import TlsMaterial, make_tls_material, openssl_available
 from tests.infra.tmux import TmuxSession, tmux_available
 
+_MARKERS_BY_FIXTURE = {
+    "docker_client": "docker", "fixture_image": "docker", "container_factory": "docker",
+    "sshd": "sshd", "tmux_session": "tmux",
+}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark tests by the real components they use, so ``-m "not docker"`` works."""
+    for item in items:
+        for fixture in getattr(item, "fixturenames", ()):
+            marker = _MARKERS_BY_FIXTURE.get(fixture)
+            if marker and not item.get_closest_marker(marker):
+                item.add_marker(getattr(pytest.mark, marker))
+
 
 @dataclass(frozen=True)
 class XdgDirs:

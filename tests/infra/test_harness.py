@@ -229,8 +229,11 @@ def test_http_slow_then_answer(http_server):
 
 def test_https_valid_expired_self_signed(http_server_factory, https_server):
     https_server.route("/", Fixed(200, "tls ok"))
+    https_server.route("/reset", Reset())
     ctx = ssl.create_default_context(cafile=str(https_server.ca_file))
     assert httpx.get(https_server.url("/"), verify=ctx, timeout=T).text == "tls ok"
+    with pytest.raises((httpx.ReadError, httpx.RemoteProtocolError)):
+        httpx.get(https_server.url("/reset"), verify=ctx, timeout=T)
     with pytest.raises(httpx.ConnectError, match="CERTIFICATE_VERIFY_FAILED"):
         httpx.get(https_server.url("/"), timeout=T)  # system trust store: unknown CA
 
