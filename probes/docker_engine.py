@@ -1,0 +1,379 @@
+"""Watch the containers of ONE Docker engine: events + periodic reconcile + sampled stats.
+
+Blocking Docker SDK calls run in this watcher's own small thread pool, each with the client
+timeout; the events stream is read by one thread per connection that only marks containers
+dirty (the asyncio side inspects them). When the engine stops answering, the rows are kept
+(the snapshot marks the host unreachable since when) and the watcher reconnects with backoff.
+`close()` ends every thread and closes every socket it opened (tested by counting both).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import random
+import re
+import threading
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from tui.core.config.containers import ContainersConfig
+from tui.core.model import utcnow
+
+from .docker_model import ContainerRow, EngineStatus
+from .sanitize import one_line
+
+BaseUrl = Callable[[], Awaitable[str | None]]
+"""Returns the engine URL to use (None: DOCKER_HOST / the default socket)."""
+
+EVENTS = ["create", "start", "restart", "die", "stop", "kill", "destroy", "pause", "unpause",
+          "rename", "health_status", "oom", "update"]
+_HEALTH = re.compile(r"\((healthy|unhealthy|health: starting)\)")
+MAX_BACKOFF = 30.0
+
+
+class EngineDown(Exception):
+    """The engine stopped answering (or the events stream ended)."""
+
+
+def _parse_time(value: str | None) -> dt.datetime | None:
+    if not value or value.startswith("0001-"):
+        return None
+    value = value.replace("Z", "+00:00")
+    value = re.sub(r"\.(\d{6})\d+", r".\1", value)  # nanoseconds -> microseconds
+    try:
+        return dt.datetime.fromisoformat(value).astimezone(dt.UTC)
+    except ValueError:
+        return None
+
+
+def _reason(exc: BaseException) -> str:
+    text = one_line(str(exc) or type(exc).__name__)
+    if "Connection refused" in text or "No such file" in text or "FileNotFoundError" in text:
+        return "connection refused"
+    if "timed out" in text.lower() or isinstance(exc, TimeoutError):
+        return "timed out"
+    return text[:120]
+
+
+class EngineWatcher:
+    """Keeps `rows` (by container id) and `status` current for one host; never raises."""
+
+    def __init__(
+        self, host: str, config: ContainersConfig, on_change: Callable[[], None],
+        base_url: BaseUrl | None = None, backoff: tuple[float, float] = (1.0, MAX_BACKOFF),
+    ) -> None:
+        self.host = host
+        self.config = config
+        self.on_change = on_change
+        self.base_url = base_url
+        self.backoff = backoff
+        self.rows: dict[str, ContainerRow] = {}
+        self.status = EngineStatus(host, False, utcnow(), "connecting")
+        self.api_calls = 0
+        self.reconnects = 0
+        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix=f"docker-{host}")
+        self._api: Any = None
+        self._stream: Any = None
+        self._events_thread: threading.Thread | None = None
+        self._dirty: set[str] = set()
+        self._wake = asyncio.Event()
+        self._events_ended: str | None = None
+        self._listed: dict[str, tuple[str, str | None]] = {}
+        self._cpu_prev: dict[str, tuple[int, int]] = {}
+        self._stats_cursor = 0
+        self._task: asyncio.Task[None] | None = None
+        self._closing = False
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    # -- lifecycle ------------------------------------------------------------------------
+    def start(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._task = asyncio.create_task(self._run(), name=f"docker-watch-{self.host}")
+
+    async def close(self) -> None:
+        """Stop watching: cancel the loop, close sockets, end every thread."""
+        self._closing = True
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._task
+        await self._disconnect()
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        for _ in range(200):  # in-flight calls end at the latest with the client timeout
+            if not any(t.is_alive() for t in list(getattr(self._pool, "_threads", ()))):
+                break
+            await asyncio.sleep(0.05)
+
+    async def call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """Run a blocking SDK call in this watcher's pool, bounded by the client timeout."""
+        loop = asyncio.get_running_loop()
+        self.api_calls += 1
+        future = loop.run_in_executor(self._pool, lambda: fn(*args, **kwargs))
+        return await asyncio.wait_for(future, self.config.timeout + 2)
+
+    @property
+    def api(self) -> Any:
+        if self._api is None:
+            raise EngineDown(self.status.error or "not connected")
+        return self._api
+
+    # -- main loop ------------------------------------------------------------------------
+    async def _run(self) -> None:
+        first, ceiling = self.backoff
+        backoff = first
+        while not self._closing:
+            try:
+                await self._connect()
+                since = int(utcnow().timestamp()) - 1
+                await self._reconcile()
+                self._start_events(since)
+                self._set_status(True, None)
+                backoff = first
+                await self._serve()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                self._set_status(False, _reason(exc))
+            finally:
+                await self._disconnect()
+            if self._closing:
+                break
+            self.reconnects += 1
+            await asyncio.sleep(backoff * random.uniform(0.8, 1.2))
+            backoff = min(backoff * 2, ceiling)
+
+    async def _connect(self) -> None:
+        import docker  # deferred: heavy import, only when a panel needs it
+
+        url = await self.base_url() if self.base_url else None
+        timeout = self.config.timeout
+
+        def make() -> Any:
+            if url:
+                api = docker.APIClient(base_url=url, timeout=timeout, version="auto")
+            else:
+                api = docker.APIClient(timeout=timeout, **docker.utils.kwargs_from_env())
+            try:
+                api.ping()
+            except Exception:
+                api.close()
+                raise
+            return api
+
+        self.api_calls += 2  # version + ping
+        self._api = await asyncio.wait_for(
+            asyncio.get_running_loop().run_in_executor(self._pool, make), timeout * 2 + 2
+        )
+
+    async def _disconnect(self) -> None:
+        stream, api, thread = self._stream, self._api, self._events_thread
+        self._stream = self._api = self._events_thread = None
+        if stream is not None:
+            stream()
+        if api is not None:
+            with contextlib.suppress(Exception):
+                api.close()
+        if thread is not None:
+            for _ in range(100):
+                if not thread.is_alive():
+                    break
+                await asyncio.sleep(0.02)
+
+    async def _serve(self) -> None:
+        loop = asyncio.get_running_loop()
+        next_reconcile = loop.time() + self.config.reconcile_interval
+        next_stats = loop.time() + (0.5 if self.config.stats else 1e12)
+        while True:
+            timeout = max(0.0, min(next_reconcile, next_stats) - loop.time())
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout)
+            self._wake.clear()
+            if self._events_ended is not None:
+                raise EngineDown(self._events_ended)
+            if self._dirty:
+                await asyncio.sleep(0.05)  # let a burst of events coalesce
+                dirty, self._dirty = self._dirty, set()
+                for cid in dirty:
+                    await self._refresh(cid)
+                self.on_change()
+            if loop.time() >= next_reconcile:
+                await self._reconcile()
+                next_reconcile = loop.time() + self.config.reconcile_interval
+            if loop.time() >= next_stats:
+                await self._stats_round()
+                next_stats = loop.time() + self.config.stats_interval
+
+    # -- events ---------------------------------------------------------------------------
+    def _start_events(self, since: int) -> None:
+        """Read the events stream in one thread; it only marks containers dirty."""
+        api, loop = self.api, self._loop
+        assert loop is not None
+        self._events_ended = None
+        self.api_calls += 1
+        guard = threading.Lock()
+        holder: dict[str, Any] = {}
+
+        def mark(cid: str | None, ended: str | None) -> None:
+            if holder.get("cancelled"):
+                return
+            if ended is not None:
+                self._events_ended = ended
+            elif cid:
+                self._dirty.add(cid)
+            self._wake.set()
+
+        def pump() -> None:
+            ended = "events stream ended"
+            try:
+                stream = api.events(decode=True, since=since,
+                                    filters={"type": "container", "event": EVENTS})
+                with guard:
+                    if holder.get("cancelled"):
+                        stream.close()
+                        return
+                    holder["stream"] = stream
+                for event in stream:
+                    cid = event.get("id") or (event.get("Actor") or {}).get("ID")
+                    loop.call_soon_threadsafe(mark, cid, None)
+            except Exception as exc:
+                ended = _reason(exc)
+            with contextlib.suppress(RuntimeError):  # loop already closed
+                loop.call_soon_threadsafe(mark, None, ended)
+
+        def cancel() -> None:
+            with guard:
+                holder["cancelled"] = True
+                stream = holder.pop("stream", None)
+            if stream is not None:
+                with contextlib.suppress(Exception):
+                    stream.close()
+
+        thread = threading.Thread(target=pump, name=f"docker-events-{self.host}", daemon=True)
+        self._stream = cancel
+        self._events_thread = thread
+        thread.start()
+
+    # -- reading state --------------------------------------------------------------------
+    async def _reconcile(self) -> None:
+        """List every container; inspect only the new or changed watched ones."""
+        listed = await self.call(self.api.containers, all=self.config.include_stopped)
+        seen: set[str] = set()
+        changed = False
+        for item in listed:
+            name = (item.get("Names") or ["/?"])[0].lstrip("/")
+            labels = item.get("Labels") or {}
+            if not self.config.selects(name, labels):
+                continue
+            cid = item["Id"]
+            seen.add(cid)
+            health = _HEALTH.search(item.get("Status") or "")
+            fingerprint = (item.get("State") or "", health.group(1) if health else None)
+            if cid not in self.rows or self._listed.get(cid) != fingerprint:
+                self._listed[cid] = fingerprint
+                await self._refresh(cid)
+                changed = True
+        for cid in set(self.rows) - seen:
+            self.rows.pop(cid, None)
+            self._listed.pop(cid, None)
+            changed = True
+        if changed or not self.status.reachable:
+            self.on_change()
+
+    async def _refresh(self, cid: str) -> None:
+        """Inspect one container into a row (or drop it when gone or no longer selected)."""
+        import docker.errors
+
+        try:
+            info = await self.call(self.api.inspect_container, cid)
+        except docker.errors.NotFound:
+            self.rows.pop(cid, None)
+            self._listed.pop(cid, None)
+            return
+        name = (info.get("Name") or "?").lstrip("/")
+        labels = (info.get("Config") or {}).get("Labels") or {}
+        if not self.config.selects(name, labels):
+            self.rows.pop(cid, None)
+            return
+        state = info.get("State") or {}
+        old = self.rows.get(cid)
+        running = state.get("Status") == "running"
+        self.rows[cid] = ContainerRow(
+            host=self.host,
+            id=cid[:12],
+            name=one_line(name),
+            color=(c := self.config.color_of(name, labels)) and one_line(c),
+            state=one_line(state.get("Status") or "unknown"),
+            health=(h := (state.get("Health") or {}).get("Status")) and one_line(h),
+            restart_count=int(info.get("RestartCount") or 0),
+            started_at=_parse_time(state.get("StartedAt")),
+            image=one_line((info.get("Config") or {}).get("Image") or info.get("Image") or "?"),
+            exit_code=None if running else state.get("ExitCode"),
+            cpu_pct=old.cpu_pct if old and running else None,
+            mem_bytes=old.mem_bytes if old and running else None,
+            mem_limit=old.mem_limit if old and running else None,
+        )
+
+    async def _stats_round(self) -> None:
+        """One-shot stats for at most `stats_per_round` running containers (round-robin)."""
+        running = sorted(cid for cid, row in self.rows.items() if row.state == "running")
+        if not running:
+            return
+        count = min(self.config.stats_per_round, len(running))
+        start = self._stats_cursor % len(running)
+        picked = (running + running)[start:start + count]
+        self._stats_cursor = start + count
+        for cid in picked:
+            try:
+                stats = await self.call(self.api.stats, cid, stream=False, one_shot=True)
+            except Exception as exc:
+                if "No such container" in str(exc) or "404" in str(exc):
+                    continue
+                raise
+            self._apply_stats(cid, stats)
+        self.on_change()
+
+    def _apply_stats(self, cid: str, stats: dict[str, Any]) -> None:
+        row = self.rows.get(cid)
+        if row is None:
+            return
+        cpu = stats.get("cpu_stats") or {}
+        total = int((cpu.get("cpu_usage") or {}).get("total_usage") or 0)
+        system = int(cpu.get("system_cpu_usage") or 0)
+        cpus = int(cpu.get("online_cpus") or 1)
+        pct = row.cpu_pct
+        prev = self._cpu_prev.get(cid)
+        if prev and system > prev[1] and total >= prev[0]:
+            pct = (total - prev[0]) / (system - prev[1]) * cpus * 100.0
+        self._cpu_prev[cid] = (total, system)
+        mem = stats.get("memory_stats") or {}
+        inner = mem.get("stats") or {}
+        usage = mem.get("usage")
+        if usage is not None:
+            usage -= int(inner.get("inactive_file") or inner.get("total_inactive_file") or 0)
+        limit = mem.get("limit")
+        self.rows[cid] = _replace(row, cpu_pct=pct, mem_bytes=usage, mem_limit=limit)
+
+    def _set_status(self, reachable: bool, error: str | None) -> None:
+        old = self.status
+        since = old.since if old.reachable == reachable else utcnow()
+        self.status = EngineStatus(self.host, reachable, since, error, self.api_calls,
+                                   self.reconnects)
+        if old.reachable != reachable or old.error != error:
+            self.on_change()
+
+    def snapshot_status(self) -> EngineStatus:
+        s = self.status
+        return EngineStatus(s.host, s.reachable, s.since, s.error, self.api_calls, self.reconnects)
+
+    def find(self, name: str) -> str | None:
+        """The full-ish id of the watched container called `name` (None if unknown)."""
+        return next((cid for cid, row in self.rows.items() if row.name == name), None)
+
+
+def _replace(row: ContainerRow, **changes: Any) -> ContainerRow:
+    import dataclasses
+
+    return dataclasses.replace(row, **changes)

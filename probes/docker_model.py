@@ -1,0 +1,95 @@
+"""Plain data of the container panel (no I/O here: widgets import these types).
+
+Every text field is already sanitized (`probes.sanitize.one_line`) when a row is built.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class ContainerRow:
+    """One container as last seen on one host."""
+
+    host: str
+    id: str
+    name: str
+    color: str | None
+    state: str
+    """created, running, paused, restarting, removing, exited, dead."""
+    health: str | None
+    """healthy, unhealthy, starting, or None without a HEALTHCHECK."""
+    restart_count: int
+    started_at: dt.datetime | None
+    image: str
+    exit_code: int | None = None
+    cpu_pct: float | None = None
+    mem_bytes: int | None = None
+    mem_limit: int | None = None
+
+    @property
+    def key(self) -> str:
+        """A stable row key: a name is unique per host and survives re-creation."""
+        return f"{self.host}/{self.name}"
+
+    def uptime(self, now: dt.datetime) -> str:
+        if self.state != "running" or self.started_at is None:
+            return "-"
+        return human_duration((now - self.started_at).total_seconds())
+
+
+@dataclass(frozen=True, slots=True)
+class EngineStatus:
+    """Whether one host's Docker engine answers, and since when."""
+
+    host: str
+    reachable: bool
+    since: dt.datetime
+    """Up since (reachable) or down since (unreachable): the first moment of the current state."""
+    error: str | None = None
+    api_calls: int = 0
+    reconnects: int = 0
+
+    def describe(self) -> str:
+        if self.reachable:
+            return f"{self.host}: docker OK"
+        when = self.since.strftime("%H:%M:%S UTC")
+        why = f" ({self.error})" if self.error else ""
+        return f"{self.host}: docker unreachable since {when}{why}"
+
+
+@dataclass(frozen=True, slots=True)
+class ContainersSnapshot:
+    """Every watched container on every host, with the state of each engine."""
+
+    rows: tuple[ContainerRow, ...]
+    engines: tuple[EngineStatus, ...]
+    at: dt.datetime
+
+    def stale_hosts(self) -> set[str]:
+        """Hosts whose rows are only the last known ones (engine unreachable)."""
+        return {e.host for e in self.engines if not e.reachable}
+
+
+def human_duration(seconds: float) -> str:
+    seconds = max(0, int(seconds))
+    if seconds < 60:
+        return f"{seconds}s"
+    if seconds < 3600:
+        return f"{seconds // 60}m{seconds % 60:02d}s"
+    if seconds < 86400:
+        return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
+    return f"{seconds // 86400}d{seconds % 86400 // 3600:02d}h"
+
+
+def human_bytes(value: int | None) -> str:
+    if value is None:
+        return "-"
+    size = float(value)
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if size < 1024 or unit == "GiB":
+            return f"{size:.0f}{unit}" if unit == "B" else f"{size:.1f}{unit}"
+        size /= 1024
+    return f"{size:.1f}GiB"

@@ -1,0 +1,142 @@
+"""The container panel's probe: one `EngineWatcher` per configured host, merged snapshots.
+
+Usage (the app):
+
+    probe = ContainersProbe(config.containers, on_snapshot=..., ssh_pool=pool)
+    probe.start()                       # inside the running event loop
+    await probe.act("local", "app-blue-web", "restart")
+    await probe.close()
+
+`on_snapshot(ContainersSnapshot)` is called at most every `min_interval` seconds (bursts of
+events merge into one snapshot); store it with `store.put("containers", snap, stale_after)`.
+Remote hosts go through the shared SSH pool (`SshPool.forward_docker`), one connection each.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+from typing import Any, Literal
+
+from tui.core.config.containers import ContainersConfig
+from tui.core.model import utcnow
+
+from .docker_engine import EngineWatcher
+from .docker_model import ContainerRow, ContainersSnapshot
+
+Action = Literal["restart", "stop", "start"]
+ACTIONS: tuple[Action, ...] = ("restart", "stop", "start")
+
+
+class ActionError(Exception):
+    """A container action could not be done (message fit for the user)."""
+
+
+class ContainersProbe:
+    """Watches the configured hosts; publishes merged `ContainersSnapshot`s."""
+
+    def __init__(
+        self, config: ContainersConfig, on_snapshot: Callable[[ContainersSnapshot], None],
+        ssh_pool: Any = None, min_interval: float = 0.25,
+    ) -> None:
+        self.config = config
+        self.on_snapshot = on_snapshot
+        self.min_interval = min_interval
+        self.watchers: dict[str, EngineWatcher] = {}
+        for host in config.hosts:
+            base_url = None
+            if host != "local":
+                if ssh_pool is None:
+                    raise ValueError(f"host {host!r} needs an SSH pool")
+                base_url = _forwarder(ssh_pool, host)
+            self.watchers[host] = EngineWatcher(host, config, self._changed, base_url)
+        self._pending: asyncio.TimerHandle | None = None
+        self._last_publish = 0.0
+        self.last: ContainersSnapshot | None = None
+
+    def start(self) -> None:
+        for watcher in self.watchers.values():
+            watcher.start()
+        self._publish()
+
+    async def close(self) -> None:
+        if self._pending is not None:
+            self._pending.cancel()
+            self._pending = None
+        await asyncio.gather(*(w.close() for w in self.watchers.values()))
+
+    @property
+    def api_calls(self) -> int:
+        return sum(w.api_calls for w in self.watchers.values())
+
+    # -- snapshots ------------------------------------------------------------------------
+    def snapshot(self) -> ContainersSnapshot:
+        rows = [row for w in self.watchers.values() for row in w.rows.values()]
+        rows.sort(key=_order)
+        engines = tuple(w.snapshot_status() for w in self.watchers.values())
+        return ContainersSnapshot(tuple(rows), engines, utcnow())
+
+    def _changed(self) -> None:
+        """Coalesce bursts: publish now, or once at the end of the current window."""
+        if self._pending is not None:
+            return
+        loop = asyncio.get_running_loop()
+        wait = self._last_publish + self.min_interval - loop.time()
+        if wait <= 0:
+            self._publish()
+        else:
+            self._pending = loop.call_later(wait, self._publish)
+
+    def _publish(self) -> None:
+        self._pending = None
+        self._last_publish = asyncio.get_running_loop().time()
+        self.last = self.snapshot()
+        self.on_snapshot(self.last)
+
+    # -- actions --------------------------------------------------------------------------
+    async def act(self, host: str, name: str, action: Action, timeout: int = 10) -> str:
+        """Restart, stop or start the watched container `name` on `host`; returns a summary."""
+        if action not in ACTIONS:
+            raise ActionError(f"unknown action {action!r}")
+        watcher = self.watchers.get(host)
+        if watcher is None:
+            raise ActionError(f"host {host!r} is not watched")
+        cid = watcher.find(name)
+        if cid is None:
+            raise ActionError(f"{host}: no watched container named {name!r}")
+        if not watcher.status.reachable:
+            raise ActionError(watcher.status.describe())
+        api = watcher.api
+        fn = {"restart": api.restart, "stop": api.stop, "start": api.start}[action]
+        kwargs = {} if action == "start" else {"timeout": timeout}
+        try:
+            # stop/restart wait up to `timeout` for the container before killing it
+            loop = asyncio.get_running_loop()
+            watcher.api_calls += 1
+            await asyncio.wait_for(
+                loop.run_in_executor(None, lambda: fn(cid, **kwargs)),
+                timeout + watcher.config.timeout + 5,
+            )
+        except Exception as exc:
+            raise ActionError(f"{host}: {action} {name} failed: {exc}") from None
+        with contextlib.suppress(Exception):
+            await watcher._refresh(cid)
+            self._changed()
+        return f"{host}: {action} {name} done"
+
+
+def _order(row: ContainerRow) -> tuple[str, str, str]:
+    """Group rows by logical service with blue and green side by side."""
+    base = row.name
+    if row.color:
+        base = base.replace(row.color, "*")
+    return (base, row.color or "", row.host)
+
+
+def _forwarder(pool: Any, host: str) -> Callable[[], Any]:
+    async def base_url() -> str:
+        path = await pool.forward_docker(host)
+        return f"unix://{path}"
+
+    return base_url
