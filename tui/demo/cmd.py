@@ -114,12 +114,12 @@ def _attach(info: DemoEnv, args: argparse.Namespace) -> int:
 
 def _tui(env: DemoEnv, config: object, args: argparse.Namespace) -> int:
     try:
-        from tui.app import run_app  # type: ignore[attr-defined]
+        from tui.app import run_app
     except ImportError as exc:
         _say(f"the war room app is not available ({exc}); running without it")
         return _serve(env) if env.owner else 1
     from .keys import demo_keys
 
-    rc = run_app(config, read_only=getattr(args, "read_only", False),
-                 extra_bindings=demo_keys(env.dir))
+    rc = run_app(config, read_only=getattr(args, "read_only", False),  # type: ignore[arg-type]
+                 author=getattr(args, "author", None), extra_bindings=demo_keys(env.dir))
     return int(rc or 0)

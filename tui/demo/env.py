@@ -45,7 +45,7 @@ class DemoRunning(DemoError):
 
 def default_dir() -> Path:
     base = os.environ.get("XDG_RUNTIME_DIR") or "/tmp"
-    return Path(base) / f"warroom-demo-{os.getuid()}"
+    return Path(base) / "warroom-demo"  # the shipped config.toml points here too
 
 
 @dataclass
@@ -241,8 +241,10 @@ def _spawn(env: DemoEnv, sockets: dict[str, socket.socket], chatter: float) -> N
                 "--chatter", str(chatter)]
         argv += ["--router"] if name == "router" else ["--color", name,
                                                         "--build", env.builds[name]]
-        proc = subprocess.Popen(argv, pass_fds=(sock.fileno(),), env=child_env,
-                                stdin=subprocess.DEVNULL, process_group=pgid)
+        with open(env.dir / files.SERVICE_ERRORS, "ab") as errors:  # never onto the TUI
+            proc = subprocess.Popen(argv, pass_fds=(sock.fileno(),), env=child_env,
+                                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                    stderr=errors, process_group=pgid)
         pgid = pgid or proc.pid
         env.processes[name] = proc
 
@@ -257,7 +259,9 @@ def _wait_ready(env: DemoEnv, timeout: float = 10.0) -> None:
     for name, proc in env.processes.items():
         while True:
             if proc.poll() is not None:
-                raise DemoError(f"demo service {name} exited with code {proc.returncode}")
+                tail = (env.dir / files.SERVICE_ERRORS).read_text(errors="replace")[-400:]
+                raise DemoError(f"demo service {name} exited with code {proc.returncode}"
+                                + (f":\n{tail}" if tail else ""))
             try:
                 with urllib.request.urlopen(env.url(name), timeout=1.0):
                     break

@@ -25,9 +25,10 @@ DB_FLAGS = "db_flags"
 PORTS = "demo.env"
 LOCK = "demo.lock"
 CONFIG = "warroom.toml"
+SERVICE_ERRORS = "services.err"
 BIN = "bin"
 SCRIPTS = ("bluegreen.sh", "maintenance.sh")
-KNOWN = (STATE, APACHE_INCLUDE, LOG, MAINT_FLAG, DB_FLAGS, PORTS, CONFIG,
+KNOWN = (STATE, APACHE_INCLUDE, LOG, MAINT_FLAG, DB_FLAGS, PORTS, CONFIG, SERVICE_ERRORS,
          *(f"break-{c}" for c in COLORS), *(f"{BIN}/{s}" for s in SCRIPTS))
 
 
