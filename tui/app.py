@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import ClassVar
+from collections.abc import Sequence
+from typing import Any, ClassVar
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
@@ -53,8 +54,14 @@ class WarroomApp(App[int]):
         read_only: bool = False,
         author: str | None = None,
         monitor: Monitor | None = None,
+        extra_bindings: Sequence[Any] = (),
     ) -> None:
         super().__init__()
+        # Extra keys (e.g. `warroom demo`'s break/heal): objects with key, id, description and
+        # callback() -> str (run in a thread; the sentence it returns is notified).
+        self._extra = {b.id: b for b in extra_bindings}
+        for b in extra_bindings:
+            self.bind(b.key, f"extra({b.id!r})", description=b.description)
         self.config = config
         self.read_only = read_only
         self.author = author
@@ -139,6 +146,21 @@ class WarroomApp(App[int]):
         self.monitor.refresh()
         self.notify("refreshing every probe now", timeout=2)
 
+    def action_extra(self, binding_id: str) -> None:
+        extra = self._extra.get(binding_id)
+        if extra is None:
+            return
+
+        def call() -> None:
+            try:
+                message, severity = extra.callback(), "information"
+            except Exception as exc:
+                message, severity = f"{extra.description}: failed: {exc}", "error"
+            self.call_from_thread(self.notify, message, severity=severity, markup=False)
+            self.call_from_thread(self.monitor.refresh)
+
+        self.run_worker(call, thread=True, group="extra", exit_on_error=False)
+
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
@@ -159,8 +181,11 @@ class WarroomApp(App[int]):
         return rows
 
 
-def run_app(config: Config, *, read_only: bool = False, author: str | None = None) -> int:
+def run_app(
+    config: Config, *, read_only: bool = False, author: str | None = None,
+    extra_bindings: Sequence[Any] = (),
+) -> int:
     """Run the TUI full screen, without mouse reporting (tmux selection keeps working)."""
-    app = WarroomApp(config, read_only=read_only, author=author)
+    app = WarroomApp(config, read_only=read_only, author=author, extra_bindings=extra_bindings)
     result = app.run(mouse=False)
     return int(result or 0)
