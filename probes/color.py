@@ -60,7 +60,8 @@ class ColorProbe:
         except TimeoutError:
             return ColorReading(source.label, None, f"timeout after {timeout:.1f} s"), []
         except OSError as exc:
-            return ColorReading(source.label, None, one_line(exc.strerror or str(exc))), []
+            where = f"{exc.filename}: " if exc.filename else ""
+            return ColorReading(source.label, None, one_line(where + (exc.strerror or str(exc)))), []
 
     async def _dispatch(
         self, source: ColorSource, timeout: float
