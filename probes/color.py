@@ -61,7 +61,8 @@ class ColorProbe:
             return ColorReading(source.label, None, f"timeout after {timeout:.1f} s"), []
         except OSError as exc:
             where = f"{exc.filename}: " if exc.filename else ""
-            return ColorReading(source.label, None, one_line(where + (exc.strerror or str(exc)))), []
+            reason = one_line(where + (exc.strerror or str(exc)))
+            return ColorReading(source.label, None, reason), []
 
     async def _dispatch(
         self, source: ColorSource, timeout: float
