@@ -31,6 +31,7 @@ from typing import Any
 
 import asyncssh
 
+from probes.command import MAX_OUTPUT, CommandOutput
 from tui.core.config.schema import Host
 
 OnOutput = Callable[[str, str], Any]
@@ -289,6 +290,25 @@ class SshPool:
             proc.close()
             result.duration = time.monotonic() - started
         return result
+
+    async def command(self, name: str, argv: tuple[str, ...], timeout: float) -> CommandOutput:
+        """`probes.color.RemoteRunner`: run to completion, output captured (bounded)."""
+        chunks: list[str] = []
+        size = 0
+
+        def keep(_stream: str, text: str) -> None:
+            nonlocal size
+            if size < MAX_OUTPUT:
+                chunks.append(text)
+                size += len(text)
+
+        try:
+            result = await self.run(name, argv, timeout=timeout, on_output=keep)
+        except SshError as exc:
+            return CommandOutput(None, "", error=str(exc))
+        if result.timed_out:
+            return CommandOutput(None, "", timed_out=True, error=f"timeout after {timeout:.1f} s")
+        return CommandOutput(result.exit_status, "".join(chunks)[:MAX_OUTPUT])
 
     async def _kill(self, conn: asyncssh.SSHClientConnection, pid: int | None, proc: Any) -> None:
         """TERM, then KILL, the remote process group; then close the channel."""

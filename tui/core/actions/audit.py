@@ -1,0 +1,97 @@
+"""The actions audit: journal records for every attempt, with secrets redacted.
+
+Secrets are the values of every env file the config loads and of every `${VAR}` the config
+interpolates. They are replaced by `***` in argv, env, output tails, errors and the target
+description before anything is written or shown. Each attempt is written ahead: a `started`
+record before the process is spawned, so a SIGKILLed app leaves a started attempt without an
+outcome, which `unfinished()` reports as interrupted.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, Protocol
+
+from tui.core.config.interpolate import read_env_file
+from tui.core.config.schema import Config
+
+MIN_SECRET = 3
+TAIL_LINES = 40
+TAIL_CHARS = 4000
+FINAL = ("finished", "failed", "timed_out", "cancelled", "interrupted", "error")
+"""Outcomes that close a started attempt."""
+_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-[^}]*)?\}")
+
+
+class JournalLike(Protocol):
+    def append(self, kind: str, data: dict[str, Any], **kwargs: Any) -> Any: ...
+
+
+class Redactor:
+    """Replaces known secret values with `***` (longest first)."""
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        values = {s for s in secrets if len(s) >= MIN_SECRET}
+        self._values = sorted(values, key=len, reverse=True)
+        self._pattern = (
+            re.compile("|".join(re.escape(v) for v in self._values)) if self._values else None
+        )
+
+    def __call__(self, text: str) -> str:
+        if self._pattern is None or not text:
+            return text
+        return self._pattern.sub("***", text)
+
+    def seq(self, items: Iterable[str]) -> list[str]:
+        return [self(i) for i in items]
+
+    @classmethod
+    def for_config(cls, config: Config) -> Redactor:
+        return cls(secret_values(config))
+
+
+def secret_values(config: Config) -> set[str]:
+    """Values from the config's env files and of every variable it interpolates."""
+    found: dict[str, str] = {}
+    for name in config.env_files:
+        try:
+            found.update(read_env_file(config.path(name)))
+        except OSError:
+            continue
+    secrets = set(found.values())
+    try:
+        text = Path(config.source).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        text = ""
+    for var in _VAR.findall(text):
+        value = os.environ.get(var, found.get(var))
+        if value:
+            secrets.add(value)
+    return secrets
+
+
+def tail(lines: Iterable[str], redact: Redactor) -> str:
+    """The last lines of output (bounded), redacted; lines are already sanitized."""
+    kept = list(lines)[-TAIL_LINES:]
+    text = "".join(kept)[-TAIL_CHARS:]
+    return redact(text)
+
+
+def unfinished(entries: Iterable[Any]) -> list[Any]:
+    """Journal `action` entries with outcome `started` and no closing outcome: interrupted."""
+    started: dict[str, Any] = {}
+    for entry in entries:
+        if getattr(entry, "kind", None) != "action":
+            continue
+        data = entry.data
+        attempt = data.get("attempt")
+        if not isinstance(attempt, str):
+            continue
+        if data.get("outcome") == "started":
+            started[attempt] = entry
+        elif data.get("outcome") in FINAL:
+            started.pop(attempt, None)
+    return list(started.values())
