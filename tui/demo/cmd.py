@@ -120,6 +120,12 @@ def _tui(env: DemoEnv, config: object, args: argparse.Namespace) -> int:
         return _serve(env) if env.owner else 1
     from .keys import demo_keys
 
-    rc = run_app(config, read_only=getattr(args, "read_only", False),  # type: ignore[arg-type]
-                 author=getattr(args, "author", None), extra_bindings=demo_keys(env.dir))
+    try:
+        rc = run_app(config, read_only=getattr(args, "read_only", False),  # type: ignore[arg-type]
+                     author=getattr(args, "author", None), extra_bindings=demo_keys(env.dir))
+    finally:
+        for message in env.messages:  # the TUI covered them when they were first printed
+            _say(message)
+        if env.owner:
+            _say(f"stopping the demo production in {env.dir}")
     return int(rc or 0)
