@@ -106,3 +106,15 @@ def test_killed_owner_leaves_no_orphans(tmp_path: Path) -> None:
         if owner.poll() is None:
             owner.kill()
             owner.wait()
+
+
+def test_default_dir_is_the_one_the_shipped_config_names(monkeypatch: pytest.MonkeyPatch,
+                                                         tmp_path: Path) -> None:
+    from tui.demo.env import default_dir
+
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path))
+    assert default_dir() == tmp_path / "warroom-demo"
+    monkeypatch.delenv("XDG_RUNTIME_DIR")
+    assert default_dir() == Path("/tmp/warroom-demo")
+    shipped = (ROOT / "config.toml").read_text()
+    assert "${XDG_RUNTIME_DIR:-/tmp}/warroom-demo/state" in shipped

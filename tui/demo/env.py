@@ -153,6 +153,8 @@ def start_demo(
     """
     demo_dir = Path(demo_dir or default_dir())
     demo_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if demo_dir.stat().st_uid != os.getuid():
+        raise DemoError(f"{demo_dir} belongs to another user; choose another with --dir")
     lock_fd = os.open(demo_dir / files.LOCK, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         fcntl.flock(lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
