@@ -51,9 +51,18 @@ def status_update(kind: str, state: IncidentState, policy: IncidentPolicy, now: 
         end = state.resolved_at or now
         body = (f"The issue ({_what(state)}) has been resolved.\n"
                 "All services are operating normally.\n"
-                f"Duration: {duration(end - state.start)}\n"
-                f"Impact: {_what(state)}")
-    return f"[{kind.capitalize()}] {title}\n{body}\n"
+                f"Duration: {duration(end - state.start)}")
+    return (f"[{kind.capitalize()}] {title}\n{body}\n"
+            f"Impact: {_what(state)}\nCurrent state: {_services_line(services)}\n")
+
+
+def _services_line(services: list[tuple[str, str, str]]) -> str:
+    if not services:
+        return "no check results recorded"
+    bad = [f"{name} {st}" for name, st, _ in services if st != "OK"]
+    if not bad:
+        return f"all {len(services)} monitored services OK"
+    return ", ".join(bad) + f" ({len(services) - len(bad)} of {len(services)} OK)"
 
 
 def _internal(state: IncidentState, policy: IncidentPolicy, now: dt.datetime,
