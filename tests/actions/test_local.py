@@ -34,7 +34,8 @@ async def test_runs_with_live_values_as_whole_items_and_audits(
     assert [text for _, text in run.lines] == ["green|$(touch pwned) blue|prod-eu"]
     assert not (tmp_path / "pwned").exists()
     assert refreshed == [{"color"}]
-    started, finished = records(journal)
+    started, running, finished = records(journal)
+    assert running["outcome"] == "running" and running["pid"] == run.pid
     assert started["outcome"] == "started" and started["confirmed"] == "simple"
     assert started["argv"] == list(plan.argv) and started["env"] == ["COLOR=green"]
     assert started["where"] == "local" and started["attempt"] == finished["attempt"]
@@ -80,7 +81,7 @@ async def test_cancel_mid_run_and_single_flight(
     assert first.status == "cancelled" and not pid_alive(first.pid or 0)
     assert marker.read_text() == "started\n"
     outcomes = [r["outcome"] for r in records(journal)]
-    assert outcomes == ["started", "cancelled"]
+    assert outcomes == ["started", "running", "cancelled"]
 
 
 async def test_hostile_output_is_inert(
@@ -152,7 +153,8 @@ async def test_override_with_reason_is_recorded(
 ) -> None:
     marker = tmp_path / "ran"
     config = make_config(actions=[action(
-        "rollback", ["touch", str(marker)], key="w", preflight=[{"check": "services", "color": "{idle}"}])])
+        "rollback", ["touch", str(marker)], key="w",
+        preflight=[{"check": "services", "color": "{idle}"}])])
     store = Store()
     feed(store, live="blue", states={"api-blue": State.OK, "api-green": State.DEGRADED})
     ex = armed_executor(config, store, journal)
@@ -190,4 +192,4 @@ async def test_shutdown_records_interrupted_and_kills(
         await asyncio.sleep(0.02)
     await ex.shutdown()
     assert run.status == "interrupted" and not pid_alive(run.pid or 0)
-    assert [r["outcome"] for r in records(journal)] == ["started", "interrupted"]
+    assert [r["outcome"] for r in records(journal)] == ["started", "running", "interrupted"]

@@ -106,7 +106,7 @@ async def test_remote_hang_is_killed_at_timeout_and_cancel_stops_it(
     finally:
         await pool.close_all()
     assert [r["outcome"] for r in records(journal)] == [
-        "started", "timed_out", "started", "cancelled"]
+        "started", "running", "timed_out", "started", "running", "cancelled"]
 
 
 async def test_reconnects_after_a_drop(pool: SshPool) -> None:
@@ -160,5 +160,5 @@ async def test_remote_rollback_flips_the_demo_live_color(
     assert run.effect_ok is True and run.effect == f"live color is now {idle}"
     assert any("Rollback complete" in text for _, text in run.lines)
     outcomes = [r["outcome"] for r in records(journal)]
-    assert outcomes == ["started", "finished", "effect"]
+    assert outcomes == ["started", "running", "finished", "effect"]
     assert records(journal)[-1] == {**records(journal)[-1], "expected": idle, "ok": True}

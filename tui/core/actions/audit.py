@@ -95,3 +95,43 @@ def unfinished(entries: Iterable[Any]) -> list[Any]:
         elif data.get("outcome") in FINAL:
             started.pop(attempt, None)
     return list(started.values())
+
+
+def close_unfinished(journal: Any) -> list[dict[str, Any]]:
+    """At startup: write an `interrupted` record for each attempt a killed app left open.
+
+    Says whether the recorded local pid still runs (an orphan to look at). Returns the records.
+    """
+    written = []
+    entries = journal.load().entries
+    pids = {e.data.get("attempt"): e.data.get("pid") for e in entries
+            if e.kind == "action" and e.data.get("outcome") == "running"}
+    for entry in unfinished(entries):
+        started = entry.data
+        pid = pids.get(started.get("attempt"))
+        alive = isinstance(pid, int) and started.get("where") == "local" and _alive(pid)
+        data = {
+            key: started[key] for key in ("attempt", "action", "argv", "where", "target", "user")
+            if key in started
+        }
+        data |= {
+            "outcome": "interrupted",
+            "reason": "the app ended while the action ran (found at the next start)"
+            + (f"; local pid {pid} is still running" if alive else ""),
+            "started_entry": entry.id,
+        }
+        if isinstance(pid, int):
+            data["pid"] = pid
+        journal.append("action", data)
+        written.append(data)
+    return written
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -26,7 +26,7 @@ from tui.core.config.actions import Action
 from tui.core.config.schema import Config
 from tui.core.store import Store
 
-from .audit import JournalLike, Redactor, tail
+from .audit import JournalLike, Redactor, close_unfinished, tail
 from .live import Expanded, LiveValues, TemplateError, expand_action
 from .local import run_local
 from .operator import OperatorMode
@@ -278,6 +278,9 @@ class Executor:
 
         def pid(value: int) -> None:
             run.pid = value
+            self.journal.append("action", {"attempt": run.attempt, "action": run.name,
+                                           "outcome": "running", "pid": value,
+                                           "where": run.plan.where})
 
         if action.host == "local":
             cwd = str(self.config.path(expanded.cwd)) if expanded.cwd else self.config.base_dir
@@ -329,6 +332,10 @@ class Executor:
                 run.task.cancel()
                 with contextlib.suppress(asyncio.CancelledError, Exception):
                     await run.task
+
+    def recover(self) -> list[dict[str, Any]]:
+        """Close the attempts a killed app left open (call once at startup)."""
+        return close_unfinished(self.journal) if hasattr(self.journal, "load") else []
 
     # -- audit -------------------------------------------------------------------------------
     def _audit(self, run: Run, outcome: str, **extra: Any) -> None:
