@@ -12,6 +12,7 @@ command output) passes through here at the probe boundary:
 - `to_text(s)`      a `rich.text.Text` keeping SGR colours (decoded by `Text.from_ansi` after
                     every non-SGR sequence is removed; conceal/blink dropped). Never parses
                     markup: `[bold red]`, `[$var]`, `[link=...]` stay literal characters.
+- `clean_keep_sgr(s)` one stored log line: like sanitize but SGR kept (`strip_sgr` drops it).
 - `clip(x, n)`      cut an over-long line for display (whole lines are kept elsewhere).
 
 Never build markup strings from untrusted text: pass the `Text` (or `markup=False`).
@@ -24,7 +25,7 @@ import re
 from rich.style import Style
 from rich.text import Text
 
-__all__ = ["clip", "decode", "one_line", "sanitize", "to_text"]
+__all__ = ["clean_keep_sgr", "clip", "decode", "one_line", "sanitize", "strip_sgr", "to_text"]
 
 # One alternation, leftmost match wins; group "sgr" marks a plain colour sequence.
 _SEQUENCE = re.compile(
@@ -68,6 +69,19 @@ def _strip(text: str, keep_sgr: bool, keep_newlines: bool) -> str:
 def sanitize(text: str, keep_newlines: bool = True) -> str:
     """`text` with every escape sequence and control character (but tab, newline) removed."""
     return _strip(text, keep_sgr=False, keep_newlines=keep_newlines)
+
+
+def clean_keep_sgr(text: str) -> str:
+    """One line for storage: every sequence/control removed except SGR (and tab)."""
+    return _strip(text, keep_sgr=True, keep_newlines=False)
+
+
+_SGR = re.compile(r"\x1b\[[0-9;:]*m")
+
+
+def strip_sgr(text: str) -> str:
+    """The plain characters of a `clean_keep_sgr` string."""
+    return _SGR.sub("", text) if "\x1b" in text else text
 
 
 def one_line(text: str) -> str:
