@@ -12,6 +12,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Mapping
+from pathlib import Path
 
 #: Variables copied from the test process into the inner command's clean environment.
 PASS_ENV = (
@@ -37,10 +38,10 @@ class TmuxSession:
         self.socket = f"wrtest-{uuid.uuid4().hex[:12]}"
         self.term = term
         self.target = "main:0.0"
-        self._conf = tempfile.NamedTemporaryFile(  # noqa: SIM115 - removed in kill()
-            "w", prefix="wrtest-tmux-", suffix=".conf", delete=False
-        )
-        self._conf.write(
+        self._dir = Path(tempfile.mkdtemp(prefix="wrtest-tmux-"))
+        self._conf = self._dir / "tmux.conf"
+        self.status_file = self._dir / "exit-status"
+        self._conf.write_text(
             f'set -g default-terminal "{term}"\n'
             "set -g status off\n"
             "set -g remain-on-exit on\n"
@@ -48,15 +49,15 @@ class TmuxSession:
             "set -g history-limit 5000\n"
             "set -g escape-time 0\n"
             "set -g exit-empty off\n"
+            "set -g default-shell /bin/sh\n"
         )
-        self._conf.close()
         self._env: dict[str, str] = {}
         self.started = False
         self.socket_path = ""
 
     def _tmux(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            ["tmux", "-L", self.socket, "-f", self._conf.name, *args],
+            ["tmux", "-L", self.socket, "-f", str(self._conf), *args],
             capture_output=True, text=True, check=check, env=self._env or None,
             stdin=subprocess.DEVNULL, timeout=30,
         )
@@ -79,7 +80,11 @@ class TmuxSession:
         clean.update({"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TERM": self.term})
         clean.update(env or {})
         self._env = clean
-        shell_cmd = cmd if isinstance(cmd, str) else shlex.join(cmd)
+        argv = ["/bin/sh", "-c", cmd] if isinstance(cmd, str) else list(cmd)
+        # tmux 3.3a sometimes never records a quick exit's status: a tiny sh wrapper writes it.
+        # ``trap : INT`` (a handler, reset on exec) keeps the wrapper alive through Ctrl-C.
+        wrapper = 'f=$1; shift; trap : INT; "$@"; s=$?; echo "$s" >"$f"; exit "$s"'
+        shell_cmd = shlex.join(["/bin/sh", "-c", wrapper, "wrtest", str(self.status_file), *argv])
         args = ["new-session", "-d", "-s", "main", "-x", str(width), "-y", str(height)]
         if cwd is not None:
             args += ["-c", str(cwd)]
@@ -130,7 +135,11 @@ class TmuxSession:
         return int(out[0]), int(out[1])
 
     def exit_status(self) -> int | None:
-        """The command's exit status once it has exited (``-N``: killed by signal N), else None."""
+        """The command's exit status once it has exited (shell style: 128+N for signal N)."""
+        try:
+            return int(self.status_file.read_text().strip())
+        except (FileNotFoundError, ValueError):
+            pass
         out = self._tmux("display-message", "-p", "-t", self.target,
                          "#{pane_dead}:#{pane_dead_status}:#{pane_dead_signal}").stdout.strip()
         dead, status, signal = [*out.split(":"), "", "", ""][:3]
@@ -138,7 +147,8 @@ class TmuxSession:
             return None
         if status:
             return int(status)
-        return -int(signal) if signal.isdigit() else -1
+        # The pty can close before tmux has reaped the child: no status yet means "not yet".
+        return -int(signal) if signal.isdigit() else None
 
     def wait_exit(self, timeout: float = 15.0) -> int:
         """Wait until the command exits; return its exit status."""
@@ -155,7 +165,7 @@ class TmuxSession:
         if self.started:
             self._tmux("kill-server", check=False)
             self.started = False
-        for path in (self._conf.name, self.socket_path):
-            if path:
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(path)
+        if self.socket_path:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self.socket_path)
+        shutil.rmtree(self._dir, ignore_errors=True)
