@@ -19,10 +19,12 @@ from tui.core.store import Store
 from tui.core.verdict import verdict
 from tui.core.views import color_view, health_rows
 from tui.screens.help import HelpScreen
-from widgets.clock import ClockPanel, IncidentBrief
+from tui.screens.incident_app import IncidentAppMixin
 from widgets.color import ColorPanel
 from widgets.header import Banner
 from widgets.health import HealthPanel
+from widgets.incident_clock import IncidentClockPanel
+from widgets.timeline import TimelinePanel
 
 WIDE = 120
 """From this many columns on, the side panels sit beside the main column."""
@@ -35,7 +37,7 @@ class StoreChanged(Message):
         return isinstance(message, StoreChanged)
 
 
-class WarroomApp(App[int]):
+class WarroomApp(IncidentAppMixin, App[int]):
     """One screen: what is broken, since when, and what have we done about it."""
 
     CSS_PATH = "app.tcss"
@@ -43,6 +45,8 @@ class WarroomApp(App[int]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark", "help", "Help", id="help"),
         Binding("r", "refresh", "Refresh", id="refresh"),
+        Binding("i", "incident", "Incident", id="incident"),
+        Binding("n", "note", "Note", id="note"),
         Binding("q", "quit", "Quit", id="quit"),
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="quit-ctrl-c"),
     ]
@@ -69,7 +73,6 @@ class WarroomApp(App[int]):
         self.monitor = monitor or Monitor(config, self.store)
         if monitor is not None:
             self.store = monitor.store
-        self.incident: IncidentBrief | None = None
         self._dirty = True
         self.title = f"warroom · {config.environment.name}"
 
@@ -84,13 +87,15 @@ class WarroomApp(App[int]):
             with Vertical(id="side"):
                 if self.config.color:
                     yield ColorPanel()
-                yield ClockPanel()
+                yield IncidentClockPanel()
+                yield TimelinePanel()
         yield Footer()
 
     def on_mount(self) -> None:
         self.store.subscribe(lambda _kind: self.post_message(StoreChanged()))
         self.store.on_transition(self._on_transition)
         self.monitor.start()
+        self.incident_mount()
         self.set_interval(1.0, self._tick)
         self._layout_for(self.size.width)
         self._tick()
@@ -102,6 +107,7 @@ class WarroomApp(App[int]):
         self.screen.set_class(width >= WIDE, "wide")
 
     async def on_unmount(self) -> None:
+        await self.incident_close()
         await self.monitor.close()
 
     # -- data flow --------------------------------------------------------------------------
@@ -113,7 +119,7 @@ class WarroomApp(App[int]):
         now = utcnow()
         self.store.sweep(now)
         self.query_one(Banner).now = now
-        self.query_one(ClockPanel).show(now, self.incident)
+        self.incident_tick(now)
         self._dirty = True  # ages move on
         self._flush(now)
 
@@ -136,6 +142,7 @@ class WarroomApp(App[int]):
     def _on_transition(self, transition: Transition) -> None:
         if transition.old is None and transition.new is State.OK:
             return
+        self.incident_record_transition(transition)
         severity = "error" if transition.new is State.DOWN else "warning"
         if transition.new is State.OK:
             severity = "information"

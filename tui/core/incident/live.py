@@ -1,0 +1,163 @@
+"""What one war-room process knows about the incident, kept current from the journals.
+
+UI-free. The app calls `poll()` every 0.5 s (a stat, and a read from the last offset when
+something was appended — by this process, another TUI or the CLI), `clock(now)` every second,
+and hands writes to `JournalWriter`, which runs them in order off the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..journal import Entry, Journal, transition_data
+from ..model import ColorResult, Transition
+from .clock import Reminder, Reminders, TargetView, UpdateDue, targets, update_due
+from .files import Incidents
+from .model import IncidentState, Suggestion, fold, suggest_milestones
+
+
+@dataclass(frozen=True)
+class ClockView:
+    """Everything the clock panel shows, computed for one instant."""
+
+    now: dt.datetime
+    state: IncidentState | None
+    targets: list[TargetView] = field(default_factory=list)
+    update: UpdateDue | None = None
+    suggestions: list[Suggestion] = field(default_factory=list)
+    last_resolved: IncidentState | None = None
+
+
+class IncidentLive:
+    """The active journal (open incident, else the standing audit journal) and its entries."""
+
+    def __init__(self, incidents: Incidents, author: str | None = None) -> None:
+        self.incidents = incidents
+        self.author = author
+        self.reminders = Reminders()
+        self.state: IncidentState | None = None
+        self.journal = Journal(incidents.audit_path)
+        self.entries: list[Entry] = []
+        self.prelude: list[Entry] = []
+        self.warnings: list[str] = []
+        self.last_resolved: IncidentState | None = None
+        self._marker: tuple[int, int] | None = None
+        self._suggestions: list[Suggestion] = []
+
+    # -- reading -----------------------------------------------------------------------------
+    def load(self) -> None:
+        """(Re)choose the active journal and read it whole."""
+        self._marker = self.incidents.changed_marker()
+        self.state = self.incidents.current()
+        self.journal = self.incidents.journal_for(self.state)
+        result = self.journal.load()
+        self.entries = result.entries
+        self.warnings = list(result.skipped)
+        if self.state is not None:
+            self.state = fold(self.entries, self.state.path, result.skipped)
+            self.prelude = self.incidents.prelude(self.state) if self.state else []
+        else:
+            self.prelude = []
+            done = [s for s in self.incidents.all() if s.resolved]
+            self.last_resolved = max(done, key=lambda s: s.declared_at) if done else None
+        self._refresh_suggestions()
+
+    def poll(self) -> list[Entry]:
+        """New entries since the last poll ([] when nothing changed). Switches journals when an
+        incident is declared (by anyone) or the open one is resolved."""
+        marker = self.incidents.changed_marker()
+        if marker != self._marker and self.state is None:
+            if self.incidents.current() is not None:
+                self.load()
+                return list(self.entries)
+            if not any(p.stat().st_size == 0 for p in self.incidents.paths()):
+                self._marker = marker  # else: a declaration is being written, look again
+        new = self.journal.read_new()
+        if self.journal.warnings:
+            self.warnings += self.journal.warnings
+            self.journal.warnings.clear()
+        if not new:
+            return []
+        self.entries.extend(new)
+        if self.state is not None:
+            self.state = fold(self.entries, self.state.path, self.warnings)
+            if self.state is None or self.state.resolved:
+                resolved = self.state
+                self.load()  # back to the audit journal (or another open incident)
+                self.last_resolved = resolved or self.last_resolved
+                return new
+            self._refresh_suggestions()
+        return new
+
+    def _refresh_suggestions(self) -> None:
+        self._suggestions = suggest_milestones(self.state, self.prelude) if self.state else []
+
+    def timeline(self, limit: int) -> list[tuple[Entry, str]]:
+        """The last `limit` entries with their marks: "" or "before declaration"."""
+        rows = [(e, "before declaration") for e in self.prelude]
+        rows += [(e, "") for e in self.entries]
+        return rows[-limit:]
+
+    def superseded(self) -> dict[str, str]:
+        return {e.supersedes: e.id for e in self.entries if e.supersedes}
+
+    def clock(self, now: dt.datetime) -> ClockView:
+        state, policy = self.state, self.incidents.policy
+        if state is None:
+            return ClockView(now, None, last_resolved=self.last_resolved)
+        return ClockView(now, state, targets(state, policy, now), update_due(state, policy, now),
+                         list(self._suggestions))
+
+    def due_reminders(self, now: dt.datetime) -> list[Reminder]:
+        if self.state is None:
+            return []
+        return self.reminders.due(self.state, self.incidents.policy, now)
+
+    # -- writing (call from a worker thread: each append fsyncs) -----------------------------
+    def record(self, kind: str, data: dict[str, Any], event_time: dt.datetime | None = None
+               ) -> Entry:
+        """Append an automatic entry to whichever journal is active now."""
+        return self.journal.append(kind, data, author=self.author, event_time=event_time)
+
+    def record_transition(self, transition: Transition) -> Entry:
+        return self.record("check", transition_data(transition), transition.at)
+
+    def record_color(self, previous: str | None, result: ColorResult) -> Entry:
+        return self.record("color", {
+            "live": result.live, "idle": result.idle, "previous": previous,
+            "disagreement": result.disagreement}, result.at)
+
+
+class JournalWriter:
+    """Runs journal writes one after another in a thread, in submission order."""
+
+    def __init__(self, on_error: Callable[[Exception], None]) -> None:
+        self._queue: asyncio.Queue[Callable[[], Any]] = asyncio.Queue()
+        self._on_error = on_error
+
+    def put(self, job: Callable[[], Any]) -> None:
+        self._queue.put_nowait(job)
+
+    async def run(self) -> None:
+        """The worker loop (start it as an async worker)."""
+        while True:
+            job = await self._queue.get()
+            try:
+                await asyncio.to_thread(job)
+            except Exception as exc:  # report, keep writing the rest
+                self._on_error(exc)
+            finally:
+                self._queue.task_done()
+
+    def drain(self) -> None:
+        """Run whatever is still queued, synchronously (at exit)."""
+        while not self._queue.empty():
+            job = self._queue.get_nowait()
+            try:
+                job()
+            except Exception as exc:
+                self._on_error(exc)

@@ -1,0 +1,199 @@
+"""`i`: declare an incident (with the impact × urgency classifier), or change the open one."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from probes.sanitize import one_line
+from tui.core.config.incident import IncidentPolicy
+from tui.core.incident import MILESTONES, QUESTIONS, SCOPES, STATUSES, classify, parse_when
+from tui.core.incident.live import ClockView
+from tui.core.incident.model import SCOPE_LABELS
+from tui.core.model import utcnow
+
+
+@dataclass(frozen=True)
+class DeclareRequest:
+    title: str
+    severity: str
+    commander: str
+    scope: str
+    scope_detail: str
+    impact: str
+    start: dt.datetime | None
+
+
+class DeclareScreen(ModalScreen[DeclareRequest | None]):
+    """The declaration form. Escape cancels; the classifier keeps suggesting a severity."""
+
+    DEFAULT_CSS = """
+    DeclareScreen { align: center middle; }
+    DeclareScreen > Vertical {
+        width: 90%; max-width: 100; height: 90%;
+        border: thick $error; background: $surface; padding: 0 1;
+    }
+    DeclareScreen Horizontal { height: auto; }
+    DeclareScreen Label { padding: 1 1 0 0; }
+    DeclareScreen #suggestion { padding: 0 0 1 0; }
+    DeclareScreen #error { color: $error; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="declare-cancel"),
+        Binding("ctrl+s", "declare", "Declare", id="declare-submit", priority=True),
+    ]
+
+    def __init__(self, policy: IncidentPolicy, commander: str) -> None:
+        super().__init__()
+        self.policy = policy
+        self.commander = commander
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(Text("Declare an incident (ctrl+s declares, Esc cancels)", style="bold"))
+            with VerticalScroll():
+                yield Input(placeholder="title: what is broken", id="title")
+                yield Input(placeholder="impact: what users see", id="impact")
+                with Horizontal():
+                    yield Select([(SCOPE_LABELS[s], s) for s in SCOPES], value="platform",
+                                 allow_blank=False, id="scope")
+                    yield Input(placeholder="which tenant / feature", id="scope_detail")
+                for q in QUESTIONS[1:]:
+                    with Horizontal():
+                        yield Label(q.text)
+                        yield Select([(label, value) for value, label in q.choices],
+                                     prompt="(not sure)", id=f"q-{q.key}")
+                yield Static("", id="suggestion", markup=False)
+                with Horizontal():
+                    yield Label("severity")
+                    yield Select([(f"{lv.name} — {lv.description}", lv.name)
+                                  for lv in self.policy.levels], value=self.policy.default,
+                                 allow_blank=False, id="severity")
+                yield Input(value=self.commander, placeholder="incident commander",
+                            id="commander")
+                yield Input(placeholder="start (first signal): blank = now, 10m, 06:40 UTC",
+                            id="start")
+            yield Static("", id="error", markup=False)
+            with Horizontal():
+                yield Button("Declare (ctrl+s)", variant="error", id="declare")
+                yield Button("Cancel (Esc)", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#title", Input).focus()
+        self._suggest(apply=False)
+
+    def answers(self) -> dict[str, str]:
+        out = {"scope": str(self.query_one("#scope", Select).value)}
+        for q in QUESTIONS[1:]:
+            value = self.query_one(f"#q-{q.key}", Select).value
+            if isinstance(value, str):
+                out[q.key] = value
+        return out
+
+    def _suggest(self, apply: bool) -> None:
+        result = classify(self.answers(), self.policy)
+        self.query_one("#suggestion", Static).update(
+            Text(f"suggested: {result.describe()}", style="italic"))
+        if apply:
+            self.query_one("#severity", Select).value = result.severity
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id and (event.select.id.startswith("q-") or event.select.id == "scope"):
+            self._suggest(apply=True)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "declare":
+            self.action_declare()
+        else:
+            self.action_cancel()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_declare(self) -> None:
+        error = self.query_one("#error", Static)
+        title = self.query_one("#title", Input).value.strip()
+        if not title:
+            error.update("a title is required")
+            return
+        start_text = self.query_one("#start", Input).value.strip()
+        try:
+            start = parse_when(start_text, utcnow()) if start_text else None
+        except ValueError as exc:
+            error.update(str(exc))
+            return
+        value = lambda wid: self.query_one(wid, Input).value.strip()  # noqa: E731
+        self.dismiss(DeclareRequest(
+            title, str(self.query_one("#severity", Select).value), value("#commander"),
+            str(self.query_one("#scope", Select).value), value("#scope_detail"),
+            value("#impact"), start))
+
+
+class IncidentScreen(ModalScreen[tuple[str, ...] | None]):
+    """Changes to the open incident, as a list of choices (Enter picks, Esc closes)."""
+
+    DEFAULT_CSS = """
+    IncidentScreen { align: center middle; }
+    IncidentScreen > Vertical {
+        width: 80%; max-width: 90; height: auto; max-height: 90%;
+        border: thick $accent; background: $surface; padding: 0 1;
+    }
+    IncidentScreen OptionList { height: auto; max-height: 30; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Close", id="incident-cancel"),
+    ]
+
+    def __init__(self, view: ClockView, policy: IncidentPolicy) -> None:
+        super().__init__()
+        self.view = view
+        self.policy = policy
+
+    def choices(self) -> list[tuple[tuple[str, ...], str]]:
+        state = self.view.state
+        assert state is not None
+        out: list[tuple[tuple[str, ...], str]] = []
+        for s in self.view.suggestions:
+            out.append((("milestone", s.milestone, s.at.isoformat()),
+                        f"confirm suggested {s.milestone} at {s.at:%H:%M:%S} UTC "
+                        f"({one_line(s.reason)[:60]})"))
+        for name in MILESTONES[:-1]:
+            if name not in state.milestones:
+                out.append((("milestone", name, ""), f"milestone: {name} now"))
+        out += [(("status", s), f"status → {s}") for s in STATUSES[:-1] if s != state.status]
+        out.append((("resolve",), "resolve the incident now"))
+        out += [(("severity", lv.name), f"severity → {lv.name} ({lv.description})")
+                for lv in self.policy.levels if lv.name != state.severity]
+        out.append((("export", "postmortem"), "export the post-mortem draft (Markdown file)"))
+        for kind in ("internal", "investigating", "identified", "monitoring", "resolved"):
+            out.append((("export", kind), f"export status update: {kind}"))
+        out.append((("update-sent",), "record: status update sent (restarts the cadence)"))
+        return out
+
+    def compose(self) -> ComposeResult:
+        state = self.view.state
+        assert state is not None
+        with Vertical():
+            yield Label(Text(f"{state.severity} {state.status.upper()}: "
+                             f"{one_line(state.title)[:70]}", style="bold"))
+            self._choices = self.choices()
+            yield OptionList(*(Option(Text(label), id=str(i))
+                               for i, (_, label) in enumerate(self._choices)), markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self._choices[int(event.option.id or 0)][0])
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

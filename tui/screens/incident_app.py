@@ -1,0 +1,225 @@
+"""Incident glue for the war-room app (mixed into `WarroomApp` before `App`).
+
+The app calls `incident_mount()` in on_mount, `incident_tick(now)` every second,
+`incident_record_transition(t)` for each check transition and `await incident_close()` on
+unmount; it binds `i` → action_incident, `n` → action_note, `c` → action_correct,
+`p` → action_pin. Every journal write runs in order off the event loop (`JournalWriter`);
+"saved" is only shown once the entry is fsynced. The journal is polled every 0.5 s, so
+entries from other TUIs and the CLI appear within a second.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from tui.core.incident import Incidents, ops
+from tui.core.incident.export_postmortem import postmortem
+from tui.core.incident.export_status import status_update
+from tui.core.incident.live import IncidentLive, JournalWriter
+from tui.core.journal import Entry
+from tui.core.model import ColorResult, Transition, utcnow
+from tui.screens.incident import DeclareRequest, DeclareScreen, IncidentScreen
+from tui.screens.note import NoteRequest, NoteScreen
+from widgets.incident_clock import IncidentClockPanel
+from widgets.timeline import TimelinePanel
+
+POLL = 0.5
+
+
+class IncidentAppMixin:
+    """Needs `self.config`, `self.store`, `self.author` and the Textual App API."""
+
+    live: IncidentLive
+    journal_writer: JournalWriter
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    def incident_mount(self) -> None:
+        app: Any = self
+        self.live = IncidentLive(Incidents.from_config(app.config), app.author)
+        self.journal_writer = JournalWriter(self._journal_error)
+        self.live.load()
+        if self.live.warnings:
+            app.notify(f"journal: {len(self.live.warnings)} unreadable line(s) skipped — "
+                       "`warroom incident status` lists them", severity="warning",
+                       markup=False, timeout=10)
+        app.run_worker(self.journal_writer.run(), group="journal", exit_on_error=False)
+        app.store.on_color_change(self.incident_record_color)
+        app.set_interval(POLL, self.incident_poll)
+        self._incident_render()
+
+    async def incident_close(self) -> None:
+        self.journal_writer.drain()
+
+    def incident_tick(self, now: dt.datetime) -> None:
+        app: Any = self
+        view = self.live.clock(now)
+        rank = app.config.incident.rank(view.state.severity) if view.state else None
+        for panel in app.query(IncidentClockPanel):
+            panel.show(view, rank)
+        for reminder in self.live.due_reminders(now):
+            app.notify(reminder.message, title="Incident", severity="warning", markup=False,
+                       timeout=20)
+
+    def incident_poll(self) -> None:
+        if self.live.poll():
+            self._incident_render()
+
+    def _incident_render(self) -> None:
+        app: Any = self
+        state = self.live.state
+        title = (f"Timeline · {state.id}" if state else "Timeline · audit (no incident)")
+        limit = app.config.incident.timeline_limit
+        for panel in app.query(TimelinePanel):
+            panel.show(self.live.timeline(limit), self.live.superseded(), title)
+        self.incident_tick(getattr(app, "clock", utcnow)())
+
+    # -- automatic entries ---------------------------------------------------------------------
+    def incident_record_transition(self, transition: Transition) -> None:
+        self.journal_writer.put(partial(self.live.record_transition, transition))
+
+    def incident_record_color(self, previous: str | None, result: ColorResult) -> None:
+        self.journal_writer.put(partial(self.live.record_color, previous, result))
+
+    def _journal_error(self, exc: Exception) -> None:
+        app: Any = self
+        message = f"journal write FAILED (not saved): {exc}"
+        try:
+            app.call_from_thread(app.notify, message, severity="error", markup=False)
+        except RuntimeError:  # already on the event loop thread
+            app.notify(message, severity="error", markup=False)
+
+    def _write(self, job: Callable[[], Any], saved: str) -> None:
+        """Run `job` in order off the loop; notify `saved` once it returned (fsynced)."""
+        app: Any = self
+
+        def run() -> None:
+            job()
+            app.call_from_thread(app.notify, saved, markup=False, timeout=3)
+            app.call_from_thread(self.incident_poll)
+
+        self.journal_writer.put(run)
+
+    # -- keys ----------------------------------------------------------------------------------
+    def action_note(self) -> None:
+        app: Any = self
+        target = self.live.state.id if self.live.state else "audit journal (no incident open)"
+        app.push_screen(NoteScreen(target), self._note_done)
+
+    def action_correct(self) -> None:
+        entry = self._selected_note()
+        if entry is not None:
+            target = self.live.state.id if self.live.state else "audit journal"
+            screen = NoteScreen(target, correcting=entry, text=entry.text(), pinned=entry.pinned)
+            app: Any = self
+            app.push_screen(screen, self._note_done)
+
+    def action_pin(self) -> None:
+        entry = self._selected_note()
+        if entry is not None:
+            journal = self.live.journal
+            self._write(partial(ops.note, journal, entry.text(), author=self.live.author,
+                                at=entry.event_time, pinned=not entry.pinned,
+                                supersedes=entry.id),
+                        "pinned (saved)" if not entry.pinned else "unpinned (saved)")
+
+    def _selected_note(self) -> Entry | None:
+        app: Any = self
+        panels = list(app.query(TimelinePanel))
+        entry = panels[0].selected_entry() if panels else None
+        if entry is None or entry.kind != "note":
+            app.notify("select a note in the timeline first (Tab to focus it)",
+                       severity="warning", timeout=4)
+            return None
+        return entry
+
+    def _note_done(self, request: NoteRequest | None) -> None:
+        if request is None:
+            return
+        evidence = self.evidence() if request.evidence else None
+        journal = self.live.journal
+        self._write(partial(ops.note, journal, request.text, author=self.live.author,
+                            at=request.at, pinned=request.pinned,  # type: ignore[arg-type]
+                            supersedes=request.supersedes, evidence=evidence),
+                    f"note saved to {journal.path.stem}")
+
+    def evidence(self) -> dict[str, Any]:
+        """A snapshot of what the war room shows now: check states, live color."""
+        app: Any = self
+        now = utcnow()
+        checks = {key: {"state": app.store.effective(key, now).value,
+                        "reason": result.reason[:200]}
+                  for key, result in app.store.checks.items()}
+        color = app.store.color
+        return {"at": now.isoformat(), "checks": checks,
+                "color": {"live": color.live, "idle": color.idle} if color else None}
+
+    def action_incident(self) -> None:
+        app: Any = self
+        if self.live.state is None:
+            commander = self.live.author or os.environ.get("USER", "")
+            app.push_screen(DeclareScreen(app.config.incident, commander), self._declared)
+        else:
+            app.push_screen(IncidentScreen(self.live.clock(utcnow()), app.config.incident),
+                            self._incident_choice)
+
+    def _declared(self, request: DeclareRequest | None) -> None:
+        if request is None:
+            return
+        incidents = self.live.incidents
+        self._write(partial(ops.declare, incidents, title=request.title,
+                            severity=request.severity, commander=request.commander,
+                            scope=request.scope, scope_detail=request.scope_detail,
+                            impact=request.impact, start=request.start,
+                            author=self.live.author),
+                    f"incident declared: {request.title} ({request.severity})")
+
+    def _incident_choice(self, choice: tuple[str, ...] | None) -> None:
+        state, author = self.live.state, self.live.author
+        if choice is None or state is None:
+            return
+        what = choice[0]
+        if what == "milestone":
+            at = dt.datetime.fromisoformat(choice[2]) if choice[2] else None
+            reason = "suggested by checks, confirmed" if at else ""
+            self._write(partial(ops.set_milestone, state, choice[1], author=author, at=at,
+                                reason=reason), f"milestone {choice[1]} saved")
+        elif what == "status":
+            self._write(partial(ops.set_status, state, choice[1], author=author),
+                        f"status {choice[1]} saved")
+        elif what == "resolve":
+            self._write(partial(ops.resolve, state, author=author), "incident resolved")
+        elif what == "severity":
+            self._write(partial(ops.set_severity, self.live.incidents, state, choice[1],
+                                author=author), f"severity {choice[1]} saved")
+        elif what == "update-sent":
+            self._write(partial(ops.update_sent, state, channel="tui", kind="internal",
+                                author=author), "status update recorded")
+        elif what == "export":
+            self._write(partial(self._export, choice[1]), "export written")
+
+    def _export(self, kind: str) -> None:
+        """Write the export beside the journal (0600); copy it via OSC 52 if allowed."""
+        app: Any = self
+        state, policy = self.live.state, self.live.incidents.policy
+        if state is None:
+            return
+        prelude, now = self.live.prelude, utcnow()
+        text = (postmortem(state, policy, now, prelude) if kind == "postmortem"
+                else status_update(kind, state, policy, now, prelude))
+        suffix = "postmortem.md" if kind == "postmortem" else f"update-{kind}.txt"
+        path = state.path.with_name(f"{state.id}.{suffix}")
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        message = f"wrote {path}"
+        if policy.osc52:
+            if len(text.encode()) * 4 // 3 + 16 <= policy.osc52_max_bytes:
+                app.call_from_thread(app.copy_to_clipboard, text)
+                message += " (copied to the clipboard)"
+            else:
+                message += " (too large for the clipboard)"
+        app.call_from_thread(app.notify, message, markup=False, timeout=8)

@@ -1,0 +1,88 @@
+"""The incident clock panel: UTC time, elapsed since the (possibly backdated) start, each
+response target as a countdown (OK → SOON → BREACHED, or MET / MISSED), the next status update,
+and milestones suggested from telemetry. Words and symbols carry every state; color only helps.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from probes.sanitize import one_line
+from tui.core.incident.clock import mmss
+from tui.core.incident.live import ClockView
+
+TARGET_STYLE = {"ok": "green", "amber": "bold yellow", "red": "bold white on red",
+                "met": "green", "missed": "red", "waiting": "dim", "none": "dim"}
+UPDATE_STYLE = {"ok": "", "amber": "bold yellow", "red": "bold white on red"}
+SEVERITY_STYLE = ("bold white on red", "bold white on dark_orange3", "bold black on yellow")
+
+
+class IncidentClockPanel(Static):
+    """Renders a `ClockView` (computed by the core every second)."""
+
+    DEFAULT_CSS = """
+    IncidentClockPanel {
+        height: auto; padding: 0 1;
+        border: round $primary-darken-1; border-title-style: bold;
+    }
+    """
+
+    def __init__(self) -> None:
+        super().__init__(id="incident-clock", markup=False)
+        self.border_title = "Incident"
+        self.view: ClockView | None = None
+
+    def show(self, view: ClockView, rank: int | None = None) -> None:
+        self.view = view
+        self.update(render_clock(view, rank))
+
+
+def render_clock(view: ClockView, rank: int | None = None) -> Text:
+    text = Text()
+    now, state = view.now, view.state
+    if state is None:
+        text.append("○ no incident declared", style="dim")
+        text.append(f"   {now:%H:%M:%S} UTC\n", style="bold")
+        text.append("i declares one · n adds a note", style="dim")
+        if view.last_resolved is not None:
+            last = view.last_resolved
+            text.append(f"\nlast: {one_line(last.title)[:50]} ({last.severity}, resolved "
+                        f"{last.resolved_at:%Y-%m-%d %H:%M} UTC)", style="dim")
+        return text
+    style = SEVERITY_STYLE[rank] if rank is not None and rank < len(SEVERITY_STYLE) else "reverse"
+    text.append(f" {state.severity} ", style=style)
+    text.append(f" {state.status.upper()} ", style="bold")
+    text.append(f" elapsed {mmss(state.elapsed(now))}", style="bold")
+    text.append(f"  {now:%H:%M:%S} UTC\n")
+    text.append(one_line(state.title)[:80] + "\n", style="bold")
+    text.append(f"start {state.start:%Y-%m-%d %H:%M:%S} · IC {one_line(state.commander)[:30]}"
+                f" · {one_line(state.scope_text)[:40]}\n", style="dim")
+    for t in view.targets:
+        if t.limit is None:
+            continue
+        text.append(f"{t.symbol} {t.label:<11} ", style=TARGET_STYLE[t.state])
+        text.append(f"{t.word:<9}", style=TARGET_STYLE[t.state])
+        if t.state in ("met", "missed") and t.remaining is not None:
+            detail = f" took {mmss(t.limit - t.remaining)} / {mmss(t.limit)}"
+        elif t.state == "red" and t.remaining is not None:
+            detail = f" over by {mmss(-t.remaining)} / {mmss(t.limit)}"
+        elif t.remaining is not None:
+            detail = f" {mmss(t.remaining)} left / {mmss(t.limit)}"
+        else:
+            detail = " waits for the previous milestone"
+        text.append(detail + "\n")
+    milestones = " ".join(
+        f"{name[:3]} {state.milestones[name]:%H:%M:%S}" if name in state.milestones
+        else f"{name[:3]} —" for name in ("detected", "acknowledged", "mitigated", "resolved"))
+    text.append(f"milestones: {milestones}\n", style="dim")
+    if view.update is not None:
+        u = view.update
+        words = (f"✉ next update {u.word} in {mmss(u.remaining)}" if u.state != "red"
+                 else f"✉ status update OVERDUE by {mmss(-u.remaining)}")
+        text.append(words + "\n", style=UPDATE_STYLE[u.state])
+    for s in view.suggestions:
+        text.append(f"⚑ suggested: {s.milestone} at {s.at:%H:%M:%S} "
+                    f"({one_line(s.reason)[:60]}) — i to confirm\n", style="italic")
+    text.rstrip()
+    return text

@@ -1,0 +1,106 @@
+"""The timeline sidebar: notes and automatic entries of the active journal, newest last.
+
+Journal text is untrusted (other people, hand edits): every piece is sanitized and rendered as
+`rich.text.Text`, never markup. Marks read without color: PINNED, SUPERSEDED (also struck),
+CORRECTS, "noted hh:mm" for backdated entries, "before declaration" for the prelude.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import ClassVar
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from probes.sanitize import one_line, sanitize
+from tui.core.incident.export_common import describe
+from tui.core.journal import Entry
+
+KIND_LABEL = {"note": "NOTE", "check": "CHECK", "color": "COLOR", "container": "CONTAINER",
+              "action": "ACTION", "incident": "INCIDENT"}
+KIND_STYLE = {"note": "bold", "check": "cyan", "color": "blue", "container": "magenta",
+              "action": "yellow", "incident": "bold red"}
+MAX_LINES = 8
+MAX_CHARS = 400
+
+
+def entry_text(entry: Entry, superseded_by: str | None, mark: str = "") -> Text:
+    """One entry as inert Text: a header line, then the (clipped) body lines."""
+    text = Text(no_wrap=False)
+    text.append(f"{entry.event_time:%H:%M:%S} ", style="bold")
+    label = KIND_LABEL.get(entry.kind, one_line(entry.kind).upper()[:12])
+    text.append(label, style=KIND_STYLE.get(entry.kind, ""))
+    text.append(f" {one_line(entry.author)[:40]}", style="dim")
+    if entry.pinned:
+        text.append(" ★PINNED", style="bold yellow")
+    if superseded_by:
+        text.append(f" SUPERSEDED by {superseded_by[:12]}", style="dim")
+    if entry.supersedes:
+        text.append(f" CORRECTS {entry.supersedes[:12]}", style="italic")
+    if entry.entry_time - entry.event_time > dt.timedelta(seconds=60):
+        text.append(f" (noted {entry.entry_time:%H:%M})", style="dim")
+    if mark:
+        text.append(f" ({mark})", style="dim")
+    body = sanitize(describe(entry)).strip("\n").splitlines() or [""]
+    if len(body) > MAX_LINES:
+        body = [*body[:MAX_LINES], f"… {len(body) - MAX_LINES} more lines"]
+    style = "strike dim" if superseded_by else ""
+    for line in body:
+        clipped = line if len(line) <= MAX_CHARS else line[: MAX_CHARS - 1] + "…"
+        text.append("\n  " + clipped, style=style)
+    if isinstance(entry.data.get("evidence"), dict):
+        text.append("\n  [evidence attached]", style="dim")
+    return text
+
+
+class TimelinePanel(OptionList):
+    """Entries as options (id = entry id), so a note can be picked to pin or correct."""
+
+    DEFAULT_CSS = """
+    TimelinePanel {
+        height: 1fr; min-height: 6;
+        border: round $primary-darken-1; border-title-style: bold;
+    }
+    TimelinePanel:focus { border: round $accent; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("c", "app.correct", "Correct note", id="timeline-correct"),
+        Binding("p", "app.pin", "Pin/unpin note", id="timeline-pin"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="timeline", markup=False)
+        self.border_title = "Timeline (UTC)"
+        self._entries: dict[str, Entry] = {}
+        self._signature: tuple[int, int, str | None] | None = None
+
+    def show(self, rows: list[tuple[Entry, str]], superseded: dict[str, str],
+             title: str = "Timeline (UTC)") -> None:
+        """Render `(entry, mark)` rows; cheap when nothing changed."""
+        self.border_title = title
+        last = rows[-1][0].id if rows else None
+        signature = (len(rows), len(superseded), last)
+        if signature == self._signature:
+            return
+        self._signature = signature
+        follow = self.highlighted is None or self.highlighted >= self.option_count - 1
+        self._entries = {e.id: e for e, _ in rows}
+        self.clear_options()
+        if not rows:
+            self.add_option(Option(Text("(no entries yet — n adds a note)", style="dim"),
+                                   disabled=True))
+            return
+        self.add_options(Option(entry_text(e, superseded.get(e.id), mark), id=e.id)
+                         for e, mark in rows)
+        if follow:
+            self.highlighted = self.option_count - 1
+
+    def selected_entry(self) -> Entry | None:
+        """The highlighted entry, if any."""
+        if self.highlighted is None:
+            return None
+        option = self.get_option_at_index(self.highlighted)
+        return self._entries.get(option.id or "")
