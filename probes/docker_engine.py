@@ -20,9 +20,9 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from tui.core.config.containers import ContainersConfig
+from tui.core.docker_model import ContainerRow, EngineStatus
 from tui.core.model import utcnow
 
-from .docker_model import ContainerRow, EngineStatus
 from .sanitize import one_line
 
 BaseUrl = Callable[[], Awaitable[str | None]]

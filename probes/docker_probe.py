@@ -20,10 +20,10 @@ from collections.abc import Callable
 from typing import Any, Literal
 
 from tui.core.config.containers import ContainersConfig
+from tui.core.docker_model import ContainerRow, ContainersSnapshot
 from tui.core.model import utcnow
 
 from .docker_engine import EngineWatcher
-from .docker_model import ContainerRow, ContainersSnapshot
 
 Action = Literal["restart", "stop", "start"]
 ACTIONS: tuple[Action, ...] = ("restart", "stop", "start")

@@ -17,31 +17,13 @@ import re
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from tui.core.config.logs import LogsConfig, LogSource
+from tui.core.logline import ERROR, MARKER, NORMAL, SEQ, WARN, LogLine
 
 from .sanitize import clean_keep_sgr, strip_sgr
-
-NORMAL, WARN, ERROR, MARKER = 0, 1, 2, 3
-_seq = itertools.count()
-
-
-@dataclass(slots=True)
-class LogLine:
-    """One sanitized line. `text` may hold SGR sequences only; `plain` never does."""
-
-    seq: int
-    ts: float
-    source: str
-    text: str
-    level: int = NORMAL
-
-    @property
-    def plain(self) -> str:
-        return strip_sgr(self.text)
 
 
 class Classifier:
@@ -118,7 +100,7 @@ class LogHub:
         out = []
         for raw, when in zip(raws, times, strict=False):
             text = clean_keep_sgr(raw)
-            out.append(LogLine(next(_seq), when, buf.tag, text, level(strip_sgr(text))))
+            out.append(LogLine(next(SEQ), when, buf.tag, text, level(strip_sgr(text))))
         return out
 
     def add_raw(self, buf: SourceBuffer, raws: Iterable[str],
@@ -129,7 +111,7 @@ class LogHub:
     def marker(self, buf: SourceBuffer, message: str) -> None:
         """A line in the stream telling what happened to the source (reattach, rotation ...)."""
         buf.status = message
-        self.store(buf, [LogLine(next(_seq), time.time(), buf.tag, f"── {message}", MARKER)])
+        self.store(buf, [LogLine(next(SEQ), time.time(), buf.tag, f"── {message}", MARKER)])
 
     def store(self, buf: SourceBuffer, lines: list[LogLine]) -> None:
         if not lines:

@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
-from probes.docker_model import ContainersSnapshot
 from probes.docker_probe import ActionError, ContainersProbe
 from tests.containers.conftest import eventually
 from tui.core.config.containers import ContainersConfig
+from tui.core.docker_model import ContainersSnapshot
 
 pytestmark = pytest.mark.docker
 
