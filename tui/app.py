@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
+from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -59,6 +60,7 @@ class WarroomApp(IncidentAppMixin, App[int]):
         author: str | None = None,
         monitor: Monitor | None = None,
         extra_bindings: Sequence[Any] = (),
+        clock: Callable[[], dt.datetime] = utcnow,
     ) -> None:
         super().__init__()
         # Extra keys (e.g. `warroom demo`'s break/heal): objects with key, id, description and
@@ -69,6 +71,7 @@ class WarroomApp(IncidentAppMixin, App[int]):
         self.config = config
         self.read_only = read_only
         self.author = author
+        self.clock = clock
         self.store = Store()
         self.monitor = monitor or Monitor(config, self.store)
         if monitor is not None:
@@ -100,11 +103,13 @@ class WarroomApp(IncidentAppMixin, App[int]):
         self._layout_for(self.size.width)
         self._tick()
 
-    def on_resize(self, event: object) -> None:
-        self._layout_for(self.size.width)
+    def on_resize(self, event: events.Resize) -> None:
+        self._layout_for(event.size.width)
 
     def _layout_for(self, width: int) -> None:
-        self.screen.set_class(width >= WIDE, "wide")
+        self.screen_stack[0].set_class(width >= WIDE, "wide")
+        self._dirty = True
+        self._flush()
 
     async def on_unmount(self) -> None:
         await self.incident_close()
@@ -116,7 +121,7 @@ class WarroomApp(IncidentAppMixin, App[int]):
         self._flush()
 
     def _tick(self) -> None:
-        now = utcnow()
+        now = self.clock()
         self.store.sweep(now)
         self.query_one(Banner).now = now
         self.incident_tick(now)
@@ -131,10 +136,12 @@ class WarroomApp(IncidentAppMixin, App[int]):
         if not self._dirty or len(self.screen_stack) > 1:
             return
         self._dirty = False
-        now = now or utcnow()
+        now = now or self.clock()
         with self.batch_update():
             for panel in self.query(HealthPanel):
-                panel.show(health_rows(self.config, self.store, now))
+                wide = self.screen_stack[0].has_class("wide")
+                rows = health_rows(self.config, self.store, now, all_children=wide)
+                panel.show(rows, narrow=not wide)
             for panel in self.query(ColorPanel):
                 panel.show(color_view(self.config, self.store, now))
             self.query_one(Banner).verdict = verdict(self.config, self.store, now).code.name
@@ -174,17 +181,21 @@ class WarroomApp(IncidentAppMixin, App[int]):
         self.push_screen(HelpScreen(self.binding_rows()))
 
     def binding_rows(self) -> list[tuple[str, str, str]]:
-        """Every binding reachable now: the app's, the focused widget chain's, the palette."""
-        rows: list[tuple[str, str, str]] = []
-        seen: set[str] = set()
-        for key, active in self.active_bindings.items():
+        """Every binding reachable now, keys of the same action grouped, global ones first."""
+        grouped: dict[tuple[str, str], list[str]] = {}
+        descriptions: dict[tuple[str, str], str] = {}
+        for active in self.active_bindings.values():
             binding = active.binding
-            if not binding.description or (binding.action, key) in seen:
+            if not binding.description:
                 continue
-            seen.add((binding.action, key))
-            where = type(active.node).__name__.replace("WarroomApp", "anywhere")
-            rows.append((self.get_key_display(binding), binding.description, where))
-        rows.append(("ctrl+p", "command palette: search every command", "anywhere"))
+            where = "anywhere" if active.node is self else type(active.node).__name__
+            group = (binding.action, where)
+            descriptions.setdefault(group, binding.description)
+            key = self.get_key_display(binding)
+            if key not in grouped.setdefault(group, []):
+                grouped[group].append(key)
+        rows = [(", ".join(keys), descriptions[g], g[1]) for g, keys in grouped.items()]
+        rows.sort(key=lambda row: row[2] != "anywhere")
         return rows
 
 

@@ -30,7 +30,7 @@ class ColorPanel(Static):
         line = Text("LIVE ")
         line.append_text(color_badge(view.live))
         if view.idle:
-            line.append("  idle ")
+            line.append("   idle ")
             line.append(view.idle)
         if view.stale:
             line.append("  ~ STALE", style="bold magenta")

@@ -9,6 +9,7 @@ from tui.core.views import HealthRow
 from widgets.styles import state_text
 
 COLUMNS = ("state", "service", "color", "latency", "build", "age", "reason")
+NARROW = tuple(c for c in COLUMNS if c != "color")
 
 
 class HealthPanel(DataTable):
@@ -22,13 +23,17 @@ class HealthPanel(DataTable):
         super().__init__(cursor_type="row", zebra_stripes=False, id="health")
         self.border_title = "Service health"
         self._keys: list[str] = []
+        self._columns: tuple[str, ...] = ()
 
-    def on_mount(self) -> None:
-        for name in COLUMNS:
-            self.add_column(name.upper() if name != "reason" else "REASON", key=name)
-
-    def show(self, rows: list[HealthRow]) -> None:
-        cells = {row.key: self._cells(row) for row in rows}
+    def show(self, rows: list[HealthRow], narrow: bool = False) -> None:
+        """Render `rows`; `narrow` drops the color column (the color panel shows it)."""
+        columns = NARROW if narrow else COLUMNS
+        if columns != self._columns:
+            self.clear(columns=True)
+            for name in columns:
+                self.add_column(name.upper(), key=name)
+            self._columns, self._keys = columns, []
+        cells = {row.key: self._cells(row, columns) for row in rows}
         keys = [row.key for row in rows]
         if keys != self._keys:
             self.clear()
@@ -37,22 +42,23 @@ class HealthPanel(DataTable):
             self._keys = keys
         else:
             for key in keys:
-                for column, value in zip(COLUMNS, cells[key], strict=True):
+                for column, value in zip(columns, cells[key], strict=True):
                     if self.get_cell(key, column) != value:
-                        self.update_cell(key, column, value)
+                        self.update_cell(key, column, value, update_width=True)
         bad = sum(1 for r in rows if not r.child and r.state.severity > 0)
         self.border_subtitle = f"{bad} not OK" if bad else "all OK"
 
     @staticmethod
-    def _cells(row: HealthRow) -> tuple[Text, ...]:
+    def _cells(row: HealthRow, columns: tuple[str, ...]) -> tuple[Text, ...]:
         name = Text(f"  └ {row.name}" if row.child else row.name,
                     style="dim" if row.child else "bold")
-        return (
-            state_text(row.state, 10),
-            name,
-            Text(row.color),
-            Text(row.latency, justify="right"),
-            Text(row.build),
-            Text(row.age, justify="right"),
-            Text(row.reason),
-        )
+        cells = {
+            "state": state_text(row.state, 10),
+            "service": name,
+            "color": Text(row.color),
+            "latency": Text(row.latency, justify="right"),
+            "build": Text(row.build),
+            "age": Text(row.age, justify="right"),
+            "reason": Text(row.reason),
+        }
+        return tuple(cells[c] for c in columns)

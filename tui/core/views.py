@@ -54,7 +54,10 @@ def age_text(seconds: float | None) -> str:
     return f"{seconds // 3600:.0f}h"
 
 
-def health_rows(config: Config, store: Store, now: dt.datetime | None = None) -> list[HealthRow]:
+def health_rows(
+    config: Config, store: Store, now: dt.datetime | None = None, all_children: bool = False
+) -> list[HealthRow]:
+    """One row per service; dependency rows only when not OK (all of them if `all_children`)."""
     now = now or utcnow()
     rows: list[HealthRow] = []
     for service in config.services:
@@ -71,11 +74,15 @@ def health_rows(config: Config, store: Store, now: dt.datetime | None = None) ->
         tls = check.detail("tls")
         if tls and state is State.OK:
             reason = f"{reason} · TLS {tls}"
+        shown = [c for c in check.children if all_children or c.state is not State.OK]
+        healthy = sum(1 for c in check.children if c.state is State.OK)
+        if check.children and len(shown) < len(check.children):
+            reason = f"{reason} · deps {healthy}/{len(check.children)} ok"
         rows.append(HealthRow(
             service.name, service.name, service.color or "", state, latency,
             check.detail("x-build") or "", age_text(store.age(service.name, now)), reason,
         ))
-        for child in check.children:
+        for child in shown:
             child_state = State.STALE if state is State.STALE else child.state
             rows.append(HealthRow(
                 f"{service.name}/{child.name}", child.name, "", child_state, "", "", "",
