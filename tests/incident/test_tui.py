@@ -1,0 +1,132 @@
+"""The incident in the running war room: keys, journal writes, other writers' entries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+from tests.infra.tmux import TmuxSession
+from tui.app import WarroomApp
+from tui.core.config import parse_config
+from tui.core.config.incident import IncidentPolicy
+from tui.core.incident import Incidents
+from tui.core.journal import Journal
+from tui.core.model import CheckResult, State, utcnow
+from tui.screens import incident_app
+from tui.screens.incident import IncidentScreen
+from widgets.incident_clock import IncidentClockPanel
+from widgets.timeline import TimelinePanel
+
+from .conftest import REPO, repo_env, warroom
+
+CONFIG = '[environment]\nname = "incident-test"\n'
+
+
+def _timeline(app: WarroomApp) -> list[str]:
+    return [str(o.prompt) for o in app.query_one(TimelinePanel)._options]
+
+
+async def _settle(app: WarroomApp, pilot) -> None:
+    """Wait until every queued journal write ran, then poll once (no sleeping on time)."""
+    await app.journal_writer._queue.join()
+    await pilot.pause()
+    app.incident_poll()
+    await pilot.pause()
+
+
+async def test_declare_note_milestone_and_others_entries_in_the_tui(tmp_path: Path) -> None:
+    app = WarroomApp(parse_config(CONFIG), author="ann@tui")
+    async with app.run_test(size=(140, 45)) as pilot:
+        # a note before any incident goes to the standing audit journal
+        await pilot.press("n", *"seen [b]503[/b]", "ctrl+s")
+        await _settle(app, pilot)
+        assert any("seen [b]503[/b]" in line for line in _timeline(app))  # markup literal
+        audit = Journal(app.live.incidents.audit_path)
+        assert audit.load().entries[-1].text() == "seen [b]503[/b]"
+        # hostile text from another writer is stored as given but shown inert
+        audit.append("note", {"text": "evil \x1b]52;c;AAAA\x07\x1b[2J\x9b31m [$x] done"})
+        app.incident_poll()
+        await pilot.pause()
+        last = _timeline(app)[-1]
+        assert "evil" in last and "[$x] done" in last
+        assert not any(ch in last for ch in "\x1b\x07\x9b")
+
+        # declare with the form; the classifier preselects the severity
+        await pilot.press("i", *"Checkout down", "ctrl+s")
+        await _settle(app, pilot)
+        state = app.live.state
+        assert state is not None and state.title == "Checkout down"
+        assert state.severity == "P1" and state.commander == "ann@tui"
+        clock = str(app.query_one(IncidentClockPanel).render())
+        assert "INVESTIGATING" in clock and "Mitigate" in clock and "UTC" in clock
+
+        # a check transition seen by the store lands in the incident's journal
+        app.store.put_check(CheckResult("api", State.DOWN, "HTTP 503", utcnow()), 30)
+        await _settle(app, pilot)
+        assert any("CHECK" in line and "api" in line for line in _timeline(app))
+        assert any(e.kind == "check" for e in Journal(state.path).load().entries)
+
+        # confirm the suggested "detected" from the incident menu
+        await pilot.press("i")
+        assert isinstance(app.screen, IncidentScreen)
+        await pilot.press("enter")
+        await _settle(app, pilot)
+        assert "detected" in app.live.state.milestones
+
+        # another writer (a second engineer's process, here the CLI) → shown at the next poll
+        proc = warroom("--as", "bob@cli", "incident", "note", "from the other shell",
+                       cwd=tmp_path)
+        assert proc.returncode == 0
+        app.incident_poll()  # the app's 0.5 s timer does exactly this
+        await pilot.pause()
+        assert any("from the other shell" in line and "bob@cli" in line
+                   for line in _timeline(app))
+
+
+async def test_poll_interval_guarantees_other_entries_within_one_second() -> None:
+    app = WarroomApp(parse_config(CONFIG), author="ann@tui")
+    async with app.run_test(size=(100, 30)):
+        assert incident_app.POLL <= 0.5
+        intervals = [t._interval for t in app._timers if t._callback == app.incident_poll]
+        assert intervals == [incident_app.POLL]
+
+
+async def test_correction_and_pin_keep_history(tmp_path: Path) -> None:
+    app = WarroomApp(parse_config(CONFIG), author="ann@tui")
+    async with app.run_test(size=(140, 45)) as pilot:
+        await pilot.press("n", *"rollbakc", "ctrl+s")
+        await _settle(app, pilot)
+        timeline = app.query_one(TimelinePanel)
+        timeline.focus()
+        timeline.highlighted = timeline.option_count - 1
+        await pilot.press("c")
+        await pilot.press("ctrl+a", "ctrl+k", *"rollback done", "ctrl+s")
+        await _settle(app, pilot)
+        lines = _timeline(app)
+        assert any("SUPERSEDED" in line and "rollbakc" in line for line in lines)
+        assert any("CORRECTS" in line and "rollback done" in line for line in lines)
+        timeline.highlighted = timeline.option_count - 1
+        await pilot.press("p")
+        await _settle(app, pilot)
+        entries = Journal(app.live.journal.path).load().entries
+        assert [e.text() for e in entries] == ["rollbakc", "rollback done", "rollback done"]
+        assert entries[-1].pinned and entries[-1].supersedes == entries[1].id
+
+
+def test_cli_note_appears_in_a_running_tui(tmp_path: Path, tmux_session) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(CONFIG)
+    warroom("incident", "open", "--title", "Real terminal test", "--severity", "P0",
+            "--start", "3m", cwd=tmp_path)
+    tmux: TmuxSession = tmux_session()
+    tmux.start([sys.executable, "-m", "tui.cli", "--config", str(config), "--as", "tui@tmux"],
+               width=150, height=45, env=repo_env(), cwd=REPO)
+    tmux.wait_for("Real terminal test", timeout=30)
+    screen = tmux.wait_for("Mitigate", timeout=10)
+    assert "P0" in screen and "INVESTIGATING" in screen
+    warroom("--as", "bob@ssh", "incident", "note", "note-from-the-cli", cwd=tmp_path)
+    screen = tmux.wait_for("note-from-the-cli", timeout=10)
+    assert "bob@ssh" in screen
+    state = Incidents(IncidentPolicy()).current()
+    assert state is not None and state.elapsed(utcnow()) > dt.timedelta(minutes=3)
