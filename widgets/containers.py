@@ -1,0 +1,201 @@
+"""Containers panel: one row per watched container, blue and green next to each other.
+
+Renders `ContainersSnapshot`s (no I/O). Rows are keyed by `host/name` and diffed cell by
+cell; every cell is a `Text` (never markup). When an engine is unreachable its rows stay,
+marked STALE, and the subtitle says since when. Restart/stop/start go through a confirmation
+naming host, container and color; the action itself is the `act` callable the app injects
+(`act(host, name, action) -> Awaitable[str]`), so read-only mode and auditing stay in the app.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Awaitable, Callable
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Grid
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, Label
+
+from tui.core.docker_model import ContainerRow, ContainersSnapshot, human_bytes
+
+COLUMNS = ("host", "name", "color", "state", "health", "restarts", "uptime", "image", "cpu",
+           "mem")
+COLOR_STYLE = {"blue": "bold #5fafff", "green": "bold #5fd75f"}
+STATE_STYLE = {"running": "green", "exited": "bold red", "dead": "bold red",
+               "restarting": "bold yellow", "paused": "yellow", "created": "dim"}
+HEALTH_STYLE = {"healthy": "green", "unhealthy": "bold red", "starting": "yellow"}
+Act = Callable[[str, str, str], Awaitable[str]]
+
+
+class ConfirmContainerAction(ModalScreen[bool]):
+    """Yes/no for one container action. Escape and the focused default answer no.
+
+    Minimal stand-in until the shared confirmation modal (tui/screens/confirm.py) exists.
+    """
+
+    DEFAULT_CSS = """
+    ConfirmContainerAction { align: center middle; }
+    ConfirmContainerAction > Grid {
+        grid-size: 2; grid-gutter: 1 2; grid-rows: auto 3; padding: 1 2;
+        width: 64; height: auto; border: thick $error; background: $surface;
+    }
+    ConfirmContainerAction Label { column-span: 2; width: 100%; }
+    ConfirmContainerAction Button { width: 100%; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, action: str, host: str, name: str, color: str | None) -> None:
+        super().__init__()
+        self.question = Text.assemble(
+            (f"{action.upper()} ", "bold"), "container ", (name, "bold"), "\non host ",
+            (host, "bold"), "\ncolor ", (color or "(none)", COLOR_STYLE.get(color or "", "")),
+            "?",
+        )
+
+    def compose(self) -> ComposeResult:
+        with Grid():
+            yield Label(self.question, markup=False)
+            yield Button("Cancel", id="no", variant="primary")
+            yield Button("Confirm", id="yes", variant="error")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+
+class ContainersPanel(DataTable[Text]):
+    """A DataTable keyed by `host/name`; `show()` diffs it against a new snapshot."""
+
+    DEFAULT_CSS = """
+    ContainersPanel { height: auto; max-height: 50%; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("R", "container('restart')", "Restart container", id="container-restart"),
+        Binding("S", "container('stop')", "Stop container", id="container-stop"),
+        Binding("T", "container('start')", "Start container", id="container-start"),
+    ]
+
+    def __init__(self, act: Act | None = None, actions: bool = True, id: str = "containers"
+                 ) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=False, id=id)
+        self.border_title = "Containers"
+        self.act = act
+        self.actions_enabled = actions and act is not None
+        self._keys: list[str] = []
+        self._rows: dict[str, ContainerRow] = {}
+        for name in COLUMNS:
+            self.add_column(name.upper(), key=name)
+
+    # -- rendering ------------------------------------------------------------------------
+    def show(self, snapshot: ContainersSnapshot | None, now: dt.datetime, stale: bool = False
+             ) -> None:
+        """Render `snapshot`; `stale` marks every row (the whole probe stopped reporting)."""
+        if snapshot is None:
+            self.border_subtitle = "waiting for docker…"
+            return
+        stale_hosts = snapshot.stale_hosts()
+        rows = {r.key: r for r in snapshot.rows}
+        cells = {k: self._cells(r, now, stale or r.host in stale_hosts) for k, r in rows.items()}
+        keys = list(rows)
+        if keys != self._keys:
+            cursor = self._keys[self.cursor_row] if 0 <= self.cursor_row < len(self._keys) else None
+            self.clear()
+            for key in keys:
+                self.add_row(*cells[key], key=key)
+            self._keys = keys
+            if cursor in rows:
+                self.move_cursor(row=keys.index(cursor))
+        else:
+            for key in keys:
+                for column, value in zip(COLUMNS, cells[key], strict=True):
+                    if self.get_cell(key, column) != value:
+                        self.update_cell(key, column, value)
+        self._rows = rows
+        problems = [e.describe() for e in snapshot.engines if not e.reachable]
+        if stale:
+            problems.append("STALE: no fresh data")
+        bad = sum(1 for r in snapshot.rows if r.state != "running" or r.health == "unhealthy")
+        summary = f"{len(rows)} containers" + (f", {bad} not running/healthy" if bad else "")
+        self.border_subtitle = " · ".join([*problems, summary])
+        self.set_class(bool(problems), "-stale")
+
+    @staticmethod
+    def _cells(row: ContainerRow, now: dt.datetime, stale: bool) -> tuple[Text, ...]:
+        dim = "dim" if stale else ""
+        state = Text(f"STALE {row.state}" if stale else row.state,
+                     style="bold magenta" if stale else STATE_STYLE.get(row.state, ""))
+        if row.state == "exited" and row.exit_code is not None and not stale:
+            state.append(f" ({row.exit_code})")
+        cpu = "-" if row.cpu_pct is None else f"{row.cpu_pct:.1f}%"
+        mem = human_bytes(row.mem_bytes)
+        restarts = Text(str(row.restart_count),
+                        style="bold yellow" if row.restart_count else dim, justify="right")
+        return (
+            Text(row.host, style=dim),
+            Text(row.name, style="bold" if not stale else "dim"),
+            Text(row.color or "-", style=COLOR_STYLE.get(row.color or "", dim)),
+            state,
+            Text(row.health or "-", style=HEALTH_STYLE.get(row.health or "", dim)),
+            restarts,
+            Text(row.uptime(now), style=dim, justify="right"),
+            Text(row.image, style=dim),
+            Text(cpu, style=dim, justify="right"),
+            Text(mem, style=dim, justify="right"),
+        )
+
+    # -- actions --------------------------------------------------------------------------
+    def selected(self) -> ContainerRow | None:
+        if not self._keys or not 0 <= self.cursor_row < len(self._keys):
+            return None
+        return self._rows.get(self._keys[self.cursor_row])
+
+    def action_container(self, action: str) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        if getattr(self.app, "read_only", False):
+            self.notify("read-only mode: container actions are disabled", severity="warning")
+            return
+        if not self.actions_enabled or self.act is None:
+            self.notify("container actions are disabled in the config", severity="warning")
+            return
+        act = self.act
+
+        def answered(yes: object) -> None:
+            if not yes:
+                self.notify(f"{action} {row.name}: cancelled", markup=False, timeout=3)
+                return
+
+            async def run() -> None:
+                try:
+                    message, severity = await act(row.host, row.name, action), "information"
+                except Exception as exc:
+                    message, severity = str(exc), "error"
+                self.notify(message, severity=severity, markup=False)
+
+            self.run_worker(run(), group="container-action", exit_on_error=False)
+
+        self.app.push_screen(_confirm_screen(action, row), answered)
+
+
+def _confirm_screen(action: str, row: ContainerRow) -> ModalScreen[object]:
+    """The shared confirmation modal when it exists (tui/screens/confirm.py), else ours."""
+    try:
+        from tui.screens.confirm import ConfirmScreen
+    except ImportError:
+        return ConfirmContainerAction(action, row.host, row.name, row.color)  # type: ignore
+    return ConfirmScreen(  # type: ignore[return-value]
+        f"{action.capitalize()} container", f"{action} container {row.name}", row.host,
+        ["docker", action, row.name],
+        details=[("color", row.color or "(none)"), ("state", row.state)],
+        confirm_label=action.capitalize(),
+    )
