@@ -25,10 +25,19 @@ from widgets.color import ColorPanel
 from widgets.header import Banner
 from widgets.health import HealthPanel
 from widgets.incident_clock import IncidentClockPanel
+from widgets.panebar import PaneBar
 from widgets.timeline import TimelinePanel
 
 WIDE = 120
 """From this many columns on, the side panels sit beside the main column."""
+
+PANES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("overview", ("ColorPanel", "IncidentClockPanel")),
+    ("containers", ("ContainersPanel",)),
+    ("logs", ("LogsPanel",)),
+    ("timeline", ("TimelinePanel",)),
+)
+"""Narrow screens show the health panel and one of these panes (keys 1, 2 ...); wide show all."""
 
 
 class StoreChanged(Message):
@@ -83,6 +92,7 @@ class WarroomApp(IncidentAppMixin, App[int]):
     def compose(self) -> ComposeResult:
         env = self.config.environment
         yield Banner(env.name, env.production, self.read_only)
+        yield PaneBar()
         with Horizontal(id="body"):
             with Vertical(id="main"):
                 if self.config.services:
@@ -98,10 +108,38 @@ class WarroomApp(IncidentAppMixin, App[int]):
         self.store.subscribe(lambda _kind: self.post_message(StoreChanged()))
         self.store.on_transition(self._on_transition)
         self.monitor.start()
+        self._setup_panes()
         self.incident_mount()
         self.set_interval(1.0, self._tick)
         self._layout_for(self.size.width)
         self._tick()
+
+    def _setup_panes(self) -> None:
+        """Tag panels with their pane and bind 1, 2 ... to show (narrow) or focus (wide) them."""
+        self.panes: list[str] = []
+        for name, kinds in PANES:
+            widgets = [w for w in self.query("*") if type(w).__name__ in kinds]
+            if not widgets:
+                continue
+            self.panes.append(name)
+            for widget in widgets:
+                widget.add_class("pane", f"pane-{name}")
+            key = str(len(self.panes))
+            self.bind(key, f"pane({name!r})", description=f"show {name}", show=False)
+        self.action_pane(self.panes[0] if self.panes else "overview")
+
+    def action_pane(self, name: str) -> None:
+        """Narrow: show pane `name` below the health panel. Wide: focus its first panel."""
+        screen = self.screen_stack[0]
+        for pane in self.panes:
+            screen.set_class(pane == name, f"show-{pane}")
+        self.current_pane = name
+        self.query_one(PaneBar).show(self.panes, name)
+        if screen.has_class("wide"):
+            for widget in self.query(f".pane-{name}"):
+                if widget.can_focus:
+                    widget.focus()
+                    break
 
     def on_resize(self, event: events.Resize) -> None:
         self._layout_for(event.size.width)
