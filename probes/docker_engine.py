@@ -261,7 +261,6 @@ class EngineWatcher:
         """List every container; inspect only the new or changed watched ones."""
         listed = await self.call(self.api.containers, all=self.config.include_stopped)
         seen: set[str] = set()
-        changed = False
         for item in listed:
             name = (item.get("Names") or ["/?"])[0].lstrip("/")
             labels = item.get("Labels") or {}
@@ -274,13 +273,10 @@ class EngineWatcher:
             if cid not in self.rows or self._listed.get(cid) != fingerprint:
                 self._listed[cid] = fingerprint
                 await self._refresh(cid)
-                changed = True
         for cid in set(self.rows) - seen:
             self.rows.pop(cid, None)
             self._listed.pop(cid, None)
-            changed = True
-        if changed or not self.status.reachable:
-            self.on_change()
+        self.on_change()  # also a heartbeat: the rows were confirmed just now
 
     async def _refresh(self, cid: str) -> None:
         """Inspect one container into a row (or drop it when gone or no longer selected)."""
@@ -361,8 +357,7 @@ class EngineWatcher:
         since = old.since if old.reachable == reachable else utcnow()
         self.status = EngineStatus(self.host, reachable, since, error, self.api_calls,
                                    self.reconnects)
-        if old.reachable != reachable or old.error != error:
-            self.on_change()
+        self.on_change()  # every attempt refreshes "unreachable since" (and the heartbeat)
 
     def snapshot_status(self) -> EngineStatus:
         s = self.status
