@@ -35,7 +35,7 @@ def every_kind_of_action(marker: Path) -> list[dict[str, Any]]:
         {"name": "shell", "key": "s", "argv": [f"touch {marker}"], "shell": True},
         {"name": "typed", "key": "t", "argv": touch, "confirm": "typed",
          "preflight": [{"check": "all_services"}]},
-        {"name": "colored", "key": "c", "argv": [*touch, "{idle}"], "expect_color": "{idle}"},
+        {"name": "colored", "key": "k", "argv": [*touch, "{idle}"], "expect_color": "{idle}"},
     ]
 
 

@@ -72,11 +72,36 @@ def color_section(env: DemoEnv) -> dict[str, Any]:
     }
 
 
+def actions_section(env: DemoEnv) -> list[dict[str, Any]]:
+    """The runbook's actions on keys (run locally here; on a real host set `host`)."""
+    bluegreen, maintenance = str(env.script("bluegreen.sh")), str(env.script("maintenance.sh"))
+    healthy_idle = {"check": "services", "color": "{idle}", "state": "OK"}
+    return [
+        {"name": "rollback", "key": "w", "description": "switch traffic back to the idle color",
+         "argv": [bluegreen, "rollback"], "timeout": 60.0,
+         "confirm": "typed", "confirm_target": "{idle}", "expect_color": "{idle}",
+         "preflight": [healthy_idle, {"check": "color"}, {"check": "fresh"}],
+         "refresh": ["color", "services"]},
+        {"name": "maintenance-on", "key": "m", "description": "maintenance ON (both layers)",
+         "argv": [maintenance, "on"], "timeout": 30.0, "confirm": "typed",
+         "refresh": ["all"]},
+        {"name": "maintenance-off", "key": "f", "description": "maintenance OFF (both layers)",
+         "argv": [maintenance, "off"], "timeout": 30.0,
+         "preflight": [{"check": "all_services", "state": "OK"}, {"check": "fresh"}],
+         "refresh": ["all"]},
+        {"name": "maintenance-status", "key": "t", "description": "show both maintenance layers",
+         "argv": [maintenance, "status"], "timeout": 15.0},
+        {"name": "deploy-status", "key": "g", "description": "bluegreen status (custom step)",
+         "argv": [bluegreen, "status"], "timeout": 15.0, "refresh": ["color"]},
+    ]
+
+
 SECTIONS: list[tuple[str, Callable[[DemoEnv], Any]]] = [
     ("environment", environment_section),
     ("defaults", defaults_section),
     ("services", services_section),
     ("color", color_section),
+    ("actions", actions_section),
 ]
 
 

@@ -135,3 +135,21 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+class ActiveJournal:
+    """The journal active at each write: the open incident's, else the standing audit one."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+
+    def _current(self) -> Any:
+        from tui.core.incident.files import active_journal
+
+        return active_journal(self.config)
+
+    def append(self, kind: str, data: dict[str, Any], **kwargs: Any) -> Any:
+        return self._current().append(kind, data, **kwargs)
+
+    def load(self) -> Any:
+        return self._current().load()

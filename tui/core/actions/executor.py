@@ -79,6 +79,8 @@ class Run:
     status: str = "pending"
     reason: str = ""
     lines: deque[tuple[str, str]] = field(default_factory=lambda: deque(maxlen=MAX_LINES))
+    line_count: int = 0
+    """Lines produced so far (more than `lines` holds once the oldest are dropped)."""
     exit_status: int | None = None
     signal: str | None = None
     duration: float | None = None
@@ -274,6 +276,7 @@ class Executor:
             for line in sanitize(text).split("\n"):
                 if line or not text.endswith("\n"):
                     run.lines.append((stream, line))
+                    run.line_count += 1
                     self._notify(run, "output")
 
         def pid(value: int) -> None:

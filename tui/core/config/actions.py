@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from .schema import Config
 
 PLACEHOLDERS = ("active", "idle", "env", "container")
-RESERVED_KEYS = ("?", "question_mark", "q", "r", "ctrl+p", "i", "n", "ctrl+b", "ctrl+c",
+RESERVED_KEYS = ("?", "question_mark", "q", "r", "ctrl+p", "i", "n", "c", "p", "ctrl+b", "ctrl+c",
                  "ctrl+q", "escape", "enter", "tab", "shift+tab")
 """App bindings, the tmux prefix and modal keys: an action may not take them."""
 REFRESH_TARGETS = ("color", "services", "containers", "all")

@@ -1,0 +1,116 @@
+"""The actions panel: keys legend, operator mode, and the last run's live output and outcome.
+
+Renders what it is given (core `Run`s, legend rows); no I/O. Output lines arrive already
+sanitized by the executor and go into a `Log` (plain text, never markup).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Log, Static
+
+from tui.core.actions import Run
+
+STATUS_STYLE = {
+    "pending": ("…", "bold"), "running": ("▶", "bold yellow"),
+    "finished": ("✓", "bold green"), "failed": ("✗", "bold white on red"),
+    "timed_out": ("⏱", "bold white on red"), "cancelled": ("■", "bold yellow"),
+    "interrupted": ("■", "bold white on red"), "error": ("✗", "bold white on red"),
+    "refused": ("⊘", "bold magenta"), "blocked": ("⊘", "bold magenta"),
+}
+
+
+@dataclass(frozen=True)
+class LegendRow:
+    key: str
+    name: str
+    description: str
+    where: str
+
+
+def run_line(run: Run) -> Text:
+    """One status line: `✓ rollback on prod: finished, exit 0, 1.2 s — live color is now blue`."""
+    symbol, style = STATUS_STYLE.get(run.status, ("?", "bold"))
+    line = Text()
+    line.append(f" {symbol} {run.status.replace('_', ' ').upper()} ", style=style)
+    line.append(f" {run.name}", style="bold")
+    line.append(f" on {run.plan.where}")
+    facts = [f"{run.elapsed():.1f} s"]
+    if run.exit_status is not None:
+        facts.append(f"exit {run.exit_status}")
+    if run.signal:
+        facts.append(f"signal {run.signal}")
+    line.append(" · " + " · ".join(facts), style="dim")
+    if run.reason and not run.running:
+        line.append(f" · {run.reason}")
+    if run.effect:
+        line.append("  ")
+        line.append(("✓ " if run.effect_ok else "✗ ") + run.effect,
+                    style="bold green" if run.effect_ok else "bold red")
+    return line
+
+
+class ActionsPanel(Vertical):
+    """Legend + mode line on top, then the output of the run being shown."""
+
+    DEFAULT_CSS = """
+    ActionsPanel { height: auto; max-height: 16; border: round $primary-darken-1;
+                   border-title-style: bold; padding: 0 1; }
+    ActionsPanel.armed { border: round $warning; }
+    ActionsPanel #actions-legend { height: auto; }
+    ActionsPanel #actions-status { height: auto; }
+    ActionsPanel Log { height: auto; max-height: 8; min-height: 1; }
+    ActionsPanel Log.empty { display: none; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__(id="actions")
+        self.border_title = "Actions"
+        self._shown: Run | None = None
+        self._written = 0
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="actions-legend")
+        yield Static(id="actions-status")
+        yield Log(max_lines=500, classes="empty", id="actions-log")
+
+    def show_legend(self, rows: list[LegendRow], mode: str, countdown: str = "",
+                    cancel_key: str = "x", arm_key: str = "o") -> None:
+        self.set_class(mode == "armed", "armed")
+        head = {"armed": f"OPERATOR ARMED {countdown} ({arm_key} disarms, {cancel_key} stops)",
+                "view": f"view mode: {arm_key} arms operator mode",
+                "read-only": "READ-ONLY: actions disabled"}[mode]
+        self.border_subtitle = head
+        grid = Table.grid(padding=(0, 1), expand=True)
+        grid.add_column(no_wrap=True)
+        grid.add_column(no_wrap=True)
+        grid.add_column(ratio=1, overflow="ellipsis", no_wrap=True)
+        dim = "dim" if mode != "armed" else ""
+        for row in rows:
+            grid.add_row(Text(row.key, style="bold reverse"), Text(row.name, style=f"bold {dim}"),
+                         Text(f"{row.description} ({row.where})", style=dim or "default"))
+        self.query_one("#actions-legend", Static).update(grid)
+
+    def show_run(self, run: Run | None) -> None:
+        """Show `run` (status line + output); new lines of the same run are appended."""
+        status = self.query_one("#actions-status", Static)
+        log = self.query_one(Log)
+        if run is None:
+            status.update("")
+            return
+        if run is not self._shown:
+            self._shown, self._written = run, 0
+            log.clear()
+        new = run.line_count - self._written
+        if new > 0:
+            lines = list(run.lines)[-new:] if new <= len(run.lines) else list(run.lines)
+            log.write_lines(("! " if stream == "stderr" else "  ") + text
+                            for stream, text in lines)
+            self._written = run.line_count
+        log.set_class(run.line_count == 0, "empty")
+        status.update(run_line(run))
