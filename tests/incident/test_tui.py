@@ -29,7 +29,7 @@ def _timeline(app: WarroomApp) -> list[str]:
 
 async def _settle(app: WarroomApp, pilot) -> None:
     """Wait until every queued journal write ran, then poll once (no sleeping on time)."""
-    await app.journal_writer._queue.join()
+    await app.incident_writer._queue.join()
     await pilot.pause()
     app.incident_poll()
     await pilot.pause()
@@ -42,7 +42,7 @@ async def test_declare_note_milestone_and_others_entries_in_the_tui(tmp_path: Pa
         await pilot.press("n", *"seen [b]503[/b]", "ctrl+s")
         await _settle(app, pilot)
         assert any("seen [b]503[/b]" in line for line in _timeline(app))  # markup literal
-        audit = Journal(app.live.incidents.audit_path)
+        audit = Journal(app.incident_live.incidents.audit_path)
         assert audit.load().entries[-1].text() == "seen [b]503[/b]"
         # hostile text from another writer is stored as given but shown inert
         audit.append("note", {"text": "evil \x1b]52;c;AAAA\x07\x1b[2J\x9b31m [$x] done"})
@@ -55,7 +55,7 @@ async def test_declare_note_milestone_and_others_entries_in_the_tui(tmp_path: Pa
         # declare with the form; the classifier preselects the severity
         await pilot.press("i", *"Checkout down", "ctrl+s")
         await _settle(app, pilot)
-        state = app.live.state
+        state = app.incident_live.state
         assert state is not None and state.title == "Checkout down"
         assert state.severity == "P1" and state.commander == "ann@tui"
         clock = str(app.query_one(IncidentClockPanel).render())
@@ -72,7 +72,7 @@ async def test_declare_note_milestone_and_others_entries_in_the_tui(tmp_path: Pa
         assert isinstance(app.screen, IncidentScreen)
         await pilot.press("enter")
         await _settle(app, pilot)
-        assert "detected" in app.live.state.milestones
+        assert "detected" in app.incident_live.state.milestones
 
         # another writer (a second engineer's process, here the CLI) → shown at the next poll
         proc = warroom("--as", "bob@cli", "incident", "note", "from the other shell",
@@ -109,7 +109,7 @@ async def test_correction_and_pin_keep_history(tmp_path: Path) -> None:
         timeline.highlighted = timeline.option_count - 1
         await pilot.press("p")
         await _settle(app, pilot)
-        entries = Journal(app.live.journal.path).load().entries
+        entries = Journal(app.incident_live.journal.path).load().entries
         assert [e.text() for e in entries] == ["rollbakc", "rollback done", "rollback done"]
         assert entries[-1].pinned and entries[-1].supersedes == entries[1].id
 

@@ -33,56 +33,57 @@ POLL = 0.5
 class IncidentAppMixin:
     """Needs `self.config`, `self.store`, `self.author` and the Textual App API."""
 
-    live: IncidentLive
-    journal_writer: JournalWriter
+    incident_live: IncidentLive
+    incident_writer: JournalWriter
 
     # -- lifecycle ---------------------------------------------------------------------------
     def incident_mount(self) -> None:
         app: Any = self
-        self.live = IncidentLive(Incidents.from_config(app.config), app.author)
-        self.journal_writer = JournalWriter(self._journal_error)
-        self.live.load()
-        if self.live.warnings:
-            app.notify(f"journal: {len(self.live.warnings)} unreadable line(s) skipped — "
+        self.incident_live = IncidentLive(Incidents.from_config(app.config), app.author)
+        self.incident_writer = JournalWriter(self._journal_error)
+        self.incident_live.load()
+        if self.incident_live.warnings:
+            skipped = len(self.incident_live.warnings)
+            app.notify(f"journal: {skipped} unreadable line(s) skipped — "
                        "`warroom incident status` lists them", severity="warning",
                        markup=False, timeout=10)
-        app.run_worker(self.journal_writer.run(), group="journal", exit_on_error=False)
+        app.run_worker(self.incident_writer.run(), group="journal", exit_on_error=False)
         app.store.on_color_change(self.incident_record_color)
         app.set_interval(POLL, self.incident_poll)
         self._incident_render()
 
     async def incident_close(self) -> None:
-        self.journal_writer.drain()
+        self.incident_writer.drain()
 
     def incident_tick(self, now: dt.datetime) -> None:
         app: Any = self
-        view = self.live.clock(now)
+        view = self.incident_live.clock(now)
         rank = app.config.incident.rank(view.state.severity) if view.state else None
         for panel in app.query(IncidentClockPanel):
             panel.show(view, rank)
-        for reminder in self.live.due_reminders(now):
+        for reminder in self.incident_live.due_reminders(now):
             app.notify(reminder.message, title="Incident", severity="warning", markup=False,
                        timeout=20)
 
     def incident_poll(self) -> None:
-        if self.live.poll():
+        if self.incident_live.poll():
             self._incident_render()
 
     def _incident_render(self) -> None:
         app: Any = self
-        state = self.live.state
+        state = self.incident_live.state
         title = (f"Timeline · {state.id}" if state else "Timeline · audit (no incident)")
         limit = app.config.incident.timeline_limit
         for panel in app.query(TimelinePanel):
-            panel.show(self.live.timeline(limit), self.live.superseded(), title)
+            panel.show(self.incident_live.timeline(limit), self.incident_live.superseded(), title)
         self.incident_tick(getattr(app, "clock", utcnow)())
 
     # -- automatic entries ---------------------------------------------------------------------
     def incident_record_transition(self, transition: Transition) -> None:
-        self.journal_writer.put(partial(self.live.record_transition, transition))
+        self.incident_writer.put(partial(self.incident_live.record_transition, transition))
 
     def incident_record_color(self, previous: str | None, result: ColorResult) -> None:
-        self.journal_writer.put(partial(self.live.record_color, previous, result))
+        self.incident_writer.put(partial(self.incident_live.record_color, previous, result))
 
     def _journal_error(self, exc: Exception) -> None:
         app: Any = self
@@ -101,18 +102,19 @@ class IncidentAppMixin:
             app.call_from_thread(app.notify, saved, markup=False, timeout=3)
             app.call_from_thread(self.incident_poll)
 
-        self.journal_writer.put(run)
+        self.incident_writer.put(run)
 
     # -- keys ----------------------------------------------------------------------------------
     def action_note(self) -> None:
         app: Any = self
-        target = self.live.state.id if self.live.state else "audit journal (no incident open)"
+        state = self.incident_live.state
+        target = state.id if state else "audit journal (no incident open)"
         app.push_screen(NoteScreen(target), self._note_done)
 
     def action_correct(self) -> None:
         entry = self._selected_note()
         if entry is not None:
-            target = self.live.state.id if self.live.state else "audit journal"
+            target = self.incident_live.state.id if self.incident_live.state else "audit journal"
             screen = NoteScreen(target, correcting=entry, text=entry.text(), pinned=entry.pinned)
             app: Any = self
             app.push_screen(screen, self._note_done)
@@ -120,8 +122,8 @@ class IncidentAppMixin:
     def action_pin(self) -> None:
         entry = self._selected_note()
         if entry is not None:
-            journal = self.live.journal
-            self._write(partial(ops.note, journal, entry.text(), author=self.live.author,
+            journal = self.incident_live.journal
+            self._write(partial(ops.note, journal, entry.text(), author=self.incident_live.author,
                                 at=entry.event_time, pinned=not entry.pinned,
                                 supersedes=entry.id),
                         "pinned (saved)" if not entry.pinned else "unpinned (saved)")
@@ -140,8 +142,8 @@ class IncidentAppMixin:
         if request is None:
             return
         evidence = self.evidence() if request.evidence else None
-        journal = self.live.journal
-        self._write(partial(ops.note, journal, request.text, author=self.live.author,
+        journal = self.incident_live.journal
+        self._write(partial(ops.note, journal, request.text, author=self.incident_live.author,
                             at=request.at, pinned=request.pinned,  # type: ignore[arg-type]
                             supersedes=request.supersedes, evidence=evidence),
                     f"note saved to {journal.path.stem}")
@@ -159,26 +161,26 @@ class IncidentAppMixin:
 
     def action_incident(self) -> None:
         app: Any = self
-        if self.live.state is None:
-            commander = self.live.author or os.environ.get("USER", "")
+        if self.incident_live.state is None:
+            commander = self.incident_live.author or os.environ.get("USER", "")
             app.push_screen(DeclareScreen(app.config.incident, commander), self._declared)
         else:
-            app.push_screen(IncidentScreen(self.live.clock(utcnow()), app.config.incident),
+            app.push_screen(IncidentScreen(self.incident_live.clock(utcnow()), app.config.incident),
                             self._incident_choice)
 
     def _declared(self, request: DeclareRequest | None) -> None:
         if request is None:
             return
-        incidents = self.live.incidents
+        incidents = self.incident_live.incidents
         self._write(partial(ops.declare, incidents, title=request.title,
                             severity=request.severity, commander=request.commander,
                             scope=request.scope, scope_detail=request.scope_detail,
                             impact=request.impact, start=request.start,
-                            author=self.live.author),
+                            author=self.incident_live.author),
                     f"incident declared: {request.title} ({request.severity})")
 
     def _incident_choice(self, choice: tuple[str, ...] | None) -> None:
-        state, author = self.live.state, self.live.author
+        state, author = self.incident_live.state, self.incident_live.author
         if choice is None or state is None:
             return
         what = choice[0]
@@ -193,7 +195,7 @@ class IncidentAppMixin:
         elif what == "resolve":
             self._write(partial(ops.resolve, state, author=author), "incident resolved")
         elif what == "severity":
-            self._write(partial(ops.set_severity, self.live.incidents, state, choice[1],
+            self._write(partial(ops.set_severity, self.incident_live.incidents, state, choice[1],
                                 author=author), f"severity {choice[1]} saved")
         elif what == "update-sent":
             self._write(partial(ops.update_sent, state, channel="tui", kind="internal",
@@ -204,10 +206,10 @@ class IncidentAppMixin:
     def _export(self, kind: str) -> None:
         """Write the export beside the journal (0600); copy it via OSC 52 if allowed."""
         app: Any = self
-        state, policy = self.live.state, self.live.incidents.policy
+        state, policy = self.incident_live.state, self.incident_live.incidents.policy
         if state is None:
             return
-        prelude, now = self.live.prelude, utcnow()
+        prelude, now = self.incident_live.prelude, utcnow()
         text = (postmortem(state, policy, now, prelude) if kind == "postmortem"
                 else status_update(kind, state, policy, now, prelude))
         suffix = "postmortem.md" if kind == "postmortem" else f"update-{kind}.txt"
