@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
+import time
 from collections.abc import Awaitable, Callable, Iterable
 from typing import ClassVar
 
@@ -83,6 +84,7 @@ class LogView(ScrollView, can_focus=True):
         self._cache: LRUCache[tuple[int, int, bool, bool], Strip | list[Strip]] = LRUCache(2000)
         self._rows: list[int] = []  # wrap mode: first row of each view line
         self._appended_since_render = 0
+        self._started = time.time()
 
     # -- data -----------------------------------------------------------------------------
     def add_lines(self, batch: Iterable[LogLine]) -> None:
@@ -109,8 +111,8 @@ class LogView(ScrollView, can_focus=True):
             self._append_view(added)
         else:
             self._refilter()
-        if self.follow:
-            self._appended_since_render += len(fresh)
+        if self.follow:  # backlog from before the panel started is not "skipped"
+            self._appended_since_render += sum(1 for x in fresh if x.ts >= self._started)
         else:
             self.new_while_paused += len(fresh)
         self._update_size()
