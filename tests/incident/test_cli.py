@@ -32,8 +32,13 @@ def _run_incident(cwd: Path, incidents_dir: Path) -> Path:
     state = Incidents(IncidentPolicy()).current()
     assert state is not None
     journal = Journal(state.path)
-    journal.append("action", {"action": "rollback", "argv": ["bluegreen.sh", "rollback"],
-                              "where": "local", "outcome": "ok", "exit": 0, "duration": 4.2})
+    attempt = {"attempt": "a1", "action": "rollback", "argv": ["bluegreen.sh", "rollback"],
+               "where": "local"}  # the actions audit's records (tui/core/actions/executor.py)
+    journal.append("action", {**attempt, "outcome": "started"})
+    journal.append("action", {**attempt, "outcome": "finished", "exit_code": 0,
+                              "duration_s": 4.2})
+    journal.append("action", {**attempt, "outcome": "effect", "expected": "blue",
+                              "observed": "blue", "ok": True})
     journal.append("check", {"key": "api", "old": "DOWN", "new": "OK", "reason": "HTTP 200"})
     warroom("incident", "milestone", "mitigated", "--suggested", cwd=cwd)
     warroom("incident", "status", "monitoring", cwd=cwd)
@@ -79,7 +84,9 @@ def test_incident_from_cli_to_postmortem_matches_the_journal(
     assert "Check api: DOWN → OK (HTTP 200)" in timeline
     # resolution lists the action and its result; root cause and action items prefilled
     resolution = md.split("## Resolution")[1].split("## What Went Well")[0]
-    assert "rollback on local: ok, exit 0, 4.2s" in resolution
+    assert "rollback on local: finished, exit 0, 4.2s" in resolution
+    assert "effect: expected blue, observed blue (as intended)" in resolution
+    assert ": started" not in resolution
     assert "`bluegreen.sh rollback`" in resolution
     assert "missing env var in compose.bluegreen.yml" in md
     assert "| alert on 503 rate<br>" not in md and "alert on 503 rate second line" in md

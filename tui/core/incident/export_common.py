@@ -64,20 +64,39 @@ def describe(entry: Entry) -> str:
     return f"{entry.kind}: {d}"
 
 
+PROGRESS = ("started", "running")
+"""Action outcomes that are steps of an attempt, not its result."""
+
+
 def action_text(entry: Entry) -> str:
+    """An actions-audit entry in one line (keys from `tui.core.actions`: exit_code,
+    duration_s, error/reason; outcome `effect` says whether the intended effect showed)."""
     d = entry.data
+    name = d.get("action", "?")
+    if d.get("outcome") == "effect":
+        verdict = "as intended" if d.get("ok") else "NOT as intended"
+        return (f"Action {name} effect: expected {d.get('expected')}, observed "
+                f"{d.get('observed')} ({verdict})")
     argv = d.get("argv")
     cmd = " ".join(str(a) for a in argv) if isinstance(argv, list) else ""
     where = f" on {d['where']}" if d.get("where") else ""
-    parts = [f"Action {d.get('action', '?')}{where}: {d.get('outcome', '?')}"]
-    if d.get("exit") is not None:
-        parts.append(f"exit {d.get('exit')}")
-    if isinstance(d.get("duration"), int | float):
-        parts.append(f"{d['duration']:.1f}s")
-    if d.get("reason"):
-        parts.append(f"reason: {d['reason']}")
+    parts = [f"Action {name}{where}: {d.get('outcome', '?')}"]
+    code = d.get("exit_code", d.get("exit"))
+    if code is not None:
+        parts.append(f"exit {code}")
+    took = d.get("duration_s", d.get("duration"))
+    if isinstance(took, int | float):
+        parts.append(f"{took:.1f}s")
+    why = d.get("reason") or d.get("error")
+    if why:
+        parts.append(f"reason: {why}")
     text = ", ".join(parts)
     return f"{text} — `{cmd}`" if cmd else text
+
+
+def action_result(entry: Entry) -> bool:
+    """An action entry that is a result (not a progress step of the attempt)."""
+    return entry.kind == "action" and entry.data.get("outcome") not in PROGRESS
 
 
 def incident_text(d: dict[str, object]) -> str:
@@ -109,7 +128,7 @@ def key_event(entry: Entry) -> bool:
         return d.get("op") != "set" or "start" in d
     if entry.kind == "check":
         return d.get("new") in ("DOWN", "DEGRADED", "OK") and d.get("old") is not None
-    return entry.kind in ("color", "container", "action")
+    return entry.kind in ("color", "container") or action_result(entry)
 
 
 def current_services(state: IncidentState, prelude: list[Entry]) -> list[tuple[str, str, str]]:

@@ -15,7 +15,7 @@ import re
 from ..config.incident import IncidentPolicy
 from ..journal import Entry
 from .clock import LABELS, targets
-from .export_common import block, cell, describe, duration, key_event, utc
+from .export_common import action_result, block, cell, describe, duration, key_event, utc
 from .model import IncidentState
 
 _METRICS = (  # metric label, target name, explanation
@@ -124,7 +124,7 @@ def _degraded(state: IncidentState, prelude: list[Entry]) -> str:
 
 def _resolution(state: IncidentState, prelude: list[Entry]) -> list[str]:
     out = ["## Resolution", "", "What was done to stop the bleeding and restore service:", ""]
-    actions = [e for e in [*prelude, *state.live_entries()] if e.kind == "action"]
+    actions = [e for e in [*prelude, *state.live_entries()] if action_result(e)]
     for i, e in enumerate(sorted(actions, key=lambda e: e.event_time), 1):
         out.append(f"{i}. {utc(e.event_time, date=False)} — {cell(describe(e), 500)} "
                    f"(by {cell(e.author)})")

@@ -14,7 +14,7 @@ import datetime as dt
 from ..config.incident import IncidentPolicy
 from ..journal import Entry
 from .clock import level_of, update_due
-from .export_common import block, current_services, describe, duration, utc
+from .export_common import action_result, block, current_services, describe, duration, utc
 from .model import IncidentState
 
 KINDS = ("internal", "investigating", "identified", "monitoring", "resolved")
@@ -82,7 +82,7 @@ def _internal(state: IncidentState, policy: IncidentPolicy, now: dt.datetime,
     ]
     lines += [f"- {name}: {st}" + (f" ({block(why)})" if why and st != "OK" else "")
               for name, st, why in services] or ["- (no check results recorded)"]
-    actions = [e for e in [*prelude, *state.live_entries()] if e.kind == "action"]
+    actions = [e for e in [*prelude, *state.live_entries()] if action_result(e)]
     lines += ["", "ACTIONS TAKEN:"]
     lines += [f"- {utc(e.event_time, date=False)} {block(describe(e))}" for e in actions] or [
         "- none recorded yet"]

@@ -219,9 +219,12 @@ def suggest_milestones(state: IncidentState, prelude: list[Entry] = ()  # type: 
 
 
 def _succeeded(entry: Entry) -> bool:
-    outcome = str(entry.data.get("outcome", "")).lower()
-    return outcome in SUCCESS or (outcome not in ("cancelled", "blocked") and
-                                  entry.data.get("exit") == 0)
+    """A finished action (the actions audit's `finished`, or exit status 0)."""
+    d = entry.data
+    outcome = str(d.get("outcome", "")).lower()
+    if outcome in ("started", "running", "effect", "cancelled", "blocked", "failed"):
+        return False
+    return outcome in SUCCESS or d.get("exit_code", d.get("exit")) == 0
 
 
 def _check_text(e: Entry) -> str:
