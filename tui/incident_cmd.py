@@ -13,7 +13,6 @@ import os
 import sys
 from pathlib import Path
 
-from probes.sanitize import one_line, sanitize
 from tui.cli import config_arg
 from tui.core.config import ConfigError, find_config, load_config
 from tui.core.config.incident import IncidentPolicy
@@ -40,6 +39,7 @@ from tui.core.incident.export_status import KINDS, osc52, status_update
 from tui.core.incident.history import monthly, render_rows, rows
 from tui.core.journal import Journal
 from tui.core.model import utcnow
+from tui.core.sanitize import one_line, sanitize
 
 EXPORTS = ("postmortem", *KINDS)
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from probes.sanitize import one_line
 from tui.core.incident.clock import mmss
 from tui.core.incident.live import ClockView
+from tui.core.sanitize import one_line
 
 TARGET_STYLE = {"ok": "green", "amber": "bold yellow", "red": "bold white on red",
                 "met": "green", "missed": "red", "waiting": "dim", "none": "dim"}

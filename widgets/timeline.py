@@ -15,9 +15,9 @@ from textual.binding import Binding, BindingType
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from probes.sanitize import one_line, sanitize
 from tui.core.incident.export_common import describe
 from tui.core.journal import Entry
+from tui.core.sanitize import one_line, sanitize
 
 KIND_LABEL = {"note": "NOTE", "check": "CHECK", "color": "COLOR", "container": "CONTAINER",
               "action": "ACTION", "incident": "INCIDENT"}

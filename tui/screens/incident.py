@@ -14,12 +14,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
-from probes.sanitize import one_line
 from tui.core.config.incident import IncidentPolicy
 from tui.core.incident import MILESTONES, QUESTIONS, SCOPES, STATUSES, classify, parse_when
 from tui.core.incident.live import ClockView
 from tui.core.incident.model import SCOPE_LABELS
 from tui.core.model import utcnow
+from tui.core.sanitize import one_line
 
 
 @dataclass(frozen=True)

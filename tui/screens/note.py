@@ -12,11 +12,11 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Static, TextArea
 
-from probes.sanitize import one_line
 from tui.core.incident.ops import MAX_NOTE
 from tui.core.incident.timeparse import parse_when
 from tui.core.journal import Entry
 from tui.core.model import utcnow
+from tui.core.sanitize import one_line
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from probes.sanitize import one_line, sanitize
+from tui.core.sanitize import one_line, sanitize
 
 from ..journal import Entry
 from .model import IncidentState
