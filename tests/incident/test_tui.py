@@ -130,3 +130,26 @@ def test_cli_note_appears_in_a_running_tui(tmp_path: Path, tmux_session) -> None
     assert "bob@ssh" in screen
     state = Incidents(IncidentPolicy()).current()
     assert state is not None and state.elapsed(utcnow()) > dt.timedelta(minutes=3)
+
+
+async def test_note_with_evidence_snapshot_reaches_the_postmortem() -> None:
+    from textual.widgets import Checkbox
+
+    from tui.core.incident.export_postmortem import postmortem
+
+    app = WarroomApp(parse_config(CONFIG), author="ann@tui")
+    async with app.run_test(size=(140, 45)) as pilot:
+        await pilot.press("i", *"Evidence test", "ctrl+s")
+        await _settle(app, pilot)
+        app.store.put_check(CheckResult("api", State.DOWN, "HTTP 503", utcnow()), 30)
+        await pilot.press("n", *"api is down, see evidence")
+        app.screen.query_one("#evidence", Checkbox).value = True
+        await pilot.press("ctrl+s")
+        await _settle(app, pilot)
+        note = [e for e in Journal(app.incident_live.journal.path).load().entries
+                if e.kind == "note"][-1]
+        assert note.data["evidence"]["checks"]["api"]["state"] == "DOWN"
+        assert any("[evidence attached]" in line for line in _timeline(app))
+        state = app.incident_live.state
+        text = postmortem(state, app.config.incident, utcnow(), app.incident_live.prelude)
+        assert "Evidence — checks: api DOWN" in text

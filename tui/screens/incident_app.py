@@ -28,6 +28,7 @@ from widgets.incident_clock import IncidentClockPanel
 from widgets.timeline import TimelinePanel
 
 POLL = 0.5
+EVIDENCE_LOG_LINES = 20
 
 
 class IncidentAppMixin:
@@ -109,7 +110,8 @@ class IncidentAppMixin:
         app: Any = self
         state = self.incident_live.state
         target = state.id if state else "audit journal (no incident open)"
-        app.push_screen(NoteScreen(target), self._note_done)
+        sources = tuple(sorted({line.source for line in self._log_lines()}))
+        app.push_screen(NoteScreen(target, log_sources=sources), self._note_done)
 
     def action_correct(self) -> None:
         entry = self._selected_note()
@@ -141,23 +143,35 @@ class IncidentAppMixin:
     def _note_done(self, request: NoteRequest | None) -> None:
         if request is None:
             return
-        evidence = self.evidence() if request.evidence else None
+        evidence = self.evidence(request.log_source) if request.evidence else None
         journal = self.incident_live.journal
         self._write(partial(ops.note, journal, request.text, author=self.incident_live.author,
                             at=request.at, pinned=request.pinned,  # type: ignore[arg-type]
                             supersedes=request.supersedes, evidence=evidence),
                     f"note saved to {journal.path.stem}")
 
-    def evidence(self) -> dict[str, Any]:
-        """A snapshot of what the war room shows now: check states, live color."""
+    def _log_lines(self) -> list[Any]:
+        """The log panel's buffered (already sanitized) lines, if the panel exists."""
+        app: Any = self
+        views = list(app.query("#log-view"))
+        return list(getattr(views[0], "lines", [])) if views else []
+
+    def evidence(self, log_source: str | None = None) -> dict[str, Any]:
+        """A snapshot of what the war room shows now: check states, live color, and the last
+        EVIDENCE_LOG_LINES lines of one log source."""
         app: Any = self
         now = utcnow()
         checks = {key: {"state": app.store.effective(key, now).value,
                         "reason": result.reason[:200]}
                   for key, result in app.store.checks.items()}
         color = app.store.color
-        return {"at": now.isoformat(), "checks": checks,
-                "color": {"live": color.live, "idle": color.idle} if color else None}
+        snapshot: dict[str, Any] = {
+            "at": now.isoformat(), "checks": checks,
+            "color": {"live": color.live, "idle": color.idle} if color else None}
+        if log_source:
+            lines = [line.plain[:300] for line in self._log_lines() if line.source == log_source]
+            snapshot["logs"] = {"source": log_source, "lines": lines[-EVIDENCE_LOG_LINES:]}
+        return snapshot
 
     def action_incident(self) -> None:
         app: Any = self

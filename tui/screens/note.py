@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, Static, TextArea
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
 from tui.core.incident.ops import MAX_NOTE
 from tui.core.incident.timeparse import parse_when
@@ -26,6 +26,7 @@ class NoteRequest:
     pinned: bool
     evidence: bool
     supersedes: str | None
+    log_source: str | None = None
 
 
 class NoteScreen(ModalScreen[NoteRequest | None]):
@@ -48,8 +49,9 @@ class NoteScreen(ModalScreen[NoteRequest | None]):
     ]
 
     def __init__(self, target: str, correcting: Entry | None = None, text: str = "",
-                 pinned: bool = False) -> None:
+                 pinned: bool = False, log_sources: tuple[str, ...] = ()) -> None:
         super().__init__()
+        self.log_sources = log_sources
         self.target = target
         self.correcting = correcting
         self.initial_text = text
@@ -70,6 +72,9 @@ class NoteScreen(ModalScreen[NoteRequest | None]):
                             id="when")
                 yield Checkbox("pin (key event)", self.initial_pinned, id="pin")
                 yield Checkbox("attach evidence", False, id="evidence")
+            if self.log_sources:
+                yield Select([(one_line(s)[:60], s) for s in self.log_sources],
+                             prompt="evidence: no log lines", id="logsrc")
             yield Static("", id="error", markup=False)
             with Horizontal():
                 yield Button("Save (ctrl+s)", variant="primary", id="save")
@@ -102,7 +107,10 @@ class NoteScreen(ModalScreen[NoteRequest | None]):
         except ValueError as exc:
             error.update(str(exc))
             return
+        source = None
+        for select in self.query("#logsrc").results(Select):
+            source = select.value if isinstance(select.value, str) else None
         self.dismiss(NoteRequest(
             text, at, self.query_one("#pin", Checkbox).value,
-            self.query_one("#evidence", Checkbox).value,
-            self.correcting.id if self.correcting else None))
+            self.query_one("#evidence", Checkbox).value or source is not None,
+            self.correcting.id if self.correcting else None, source))

@@ -167,6 +167,25 @@ def _action_items(state: IncidentState) -> list[str]:
     return [*out, ""]
 
 
+def _evidence(ev: dict) -> list[str]:
+    """A note's evidence snapshot: check states, live color, log lines (all untrusted)."""
+    out = []
+    checks = ev.get("checks")
+    if isinstance(checks, dict) and checks:
+        out.append("  Evidence — checks: " + cell(", ".join(
+            f"{k} {v.get('state')}" if isinstance(v, dict) else f"{k} {v}"
+            for k, v in sorted(checks.items()))))
+    color = ev.get("color")
+    if isinstance(color, dict):
+        out.append(f"  Evidence — live color: {cell(color.get('live'))}")
+    logs = ev.get("logs")
+    if isinstance(logs, dict) and isinstance(logs.get("lines"), list):
+        out += ["", f"  Last log lines of {cell(logs.get('source'))}:", "", "  ```"]
+        out += ["  " + cell(line, 300).replace("`", "'") for line in logs["lines"]]
+        out.append("  ```")
+    return [*out, ""] if out else []
+
+
 def _notes_appendix(state: IncidentState) -> list[str]:
     notes = [e for e in state.entries if e.kind == "note"]
     if not notes:
@@ -185,4 +204,6 @@ def _notes_appendix(state: IncidentState) -> list[str]:
             text = "~~" + text.replace("\n", "~~\n~~") + "~~"
         body = "\n".join("> " + line for line in text.splitlines())
         out += [f"- {head} (`{e.id}`)", "", body, ""]
+        if isinstance(e.data.get("evidence"), dict):
+            out += _evidence(e.data["evidence"])
     return out
