@@ -117,7 +117,7 @@ class ColorProbe:
             return fh.read(MAX_FILE).decode("utf-8", errors="replace")
 
     async def _http(self, source: ColorSource, timeout: float) -> ColorReading:
-        client = self.clients.get()
+        client = await self.clients.for_url(source.url or "")
         try:
             response = await client.get(source.url or "", timeout=timeout)
         except httpx.HTTPError as exc:

@@ -25,24 +25,41 @@ _MISSING = object()
 
 
 class HttpClients:
-    """Shared async clients, keyed by TLS verification setting. Close with `aclose()`."""
+    """Shared async clients: one for plain http, one per TLS setting for https.
+
+    A verifying client loads the CA bundle (~80 ms), so it is built on first https use, in a
+    thread, never on the event loop and never for plain-http-only configs. Close with aclose().
+    """
 
     def __init__(self) -> None:
         self._clients: dict[tuple[bool, str | None], httpx.AsyncClient] = {}
+        self._lock = asyncio.Lock()
 
-    def get(self, verify: bool = True, ca_file: str | None = None) -> httpx.AsyncClient:
-        key = (verify, ca_file)
-        if key not in self._clients:
-            tls: bool | ssl.SSLContext = verify
-            if verify and ca_file:
-                tls = ssl.create_default_context(cafile=ca_file)
-            self._clients[key] = httpx.AsyncClient(
-                verify=tls,
-                follow_redirects=False,
-                limits=httpx.Limits(max_connections=1000, max_keepalive_connections=100),
-                headers={"user-agent": "warroom/0.1 (health check)"},
-            )
-        return self._clients[key]
+    async def for_url(
+        self, url: str, verify: bool = True, ca_file: str | None = None
+    ) -> httpx.AsyncClient:
+        # Plain http never negotiates TLS, so it shares one client that loads no CA bundle.
+        key = (verify, ca_file) if url.lower().startswith("https:") else (False, None)
+        client = self._clients.get(key)
+        if client is None:
+            async with self._lock:
+                client = self._clients.get(key)
+                if client is None:
+                    client = await asyncio.to_thread(self._build, *key)
+                    self._clients[key] = client
+        return client
+
+    @staticmethod
+    def _build(verify: bool, ca_file: str | None) -> httpx.AsyncClient:
+        tls: bool | ssl.SSLContext = verify
+        if verify and ca_file:
+            tls = ssl.create_default_context(cafile=ca_file)
+        return httpx.AsyncClient(
+            verify=tls,
+            follow_redirects=False,
+            limits=httpx.Limits(max_connections=1000, max_keepalive_connections=100),
+            headers={"user-agent": "warroom/0.1 (health check)"},
+        )
 
     async def aclose(self) -> None:
         for client in self._clients.values():
@@ -73,10 +90,10 @@ async def check_http(
 async def _probe(
     service: Service, clients: HttpClients, timeout: float, started: float, ca_file: str | None
 ) -> CheckResult:
-    client = clients.get(service.verify_tls, ca_file)
     url, seen = service.url, {service.url}
     needs_body = bool(service.json or service.dependencies)
     for _hop in range(service.max_redirects + 1):
+        client = await clients.for_url(url, service.verify_tls, ca_file)
         try:
             async with client.stream(
                 service.method, url, headers=service.headers, timeout=timeout
