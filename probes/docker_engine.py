@@ -79,6 +79,7 @@ class EngineWatcher:
         self._stream: Any = None
         self._events_thread: threading.Thread | None = None
         self._dirty: set[str] = set()
+        self._ignored: set[str] = set()
         self._wake = asyncio.Event()
         self._events_ended: str | None = None
         self._listed: dict[str, tuple[str, str | None]] = {}
@@ -216,12 +217,15 @@ class EngineWatcher:
         guard = threading.Lock()
         holder: dict[str, Any] = {}
 
-        def mark(cid: str | None, ended: str | None) -> None:
+        def mark(cid: str | None, ended: str | None, action: str = "") -> None:
             if holder.get("cancelled"):
                 return
             if ended is not None:
                 self._events_ended = ended
             elif cid:
+                if cid in self._ignored and action not in ("rename", "destroy"):
+                    return  # a container this panel does not watch: no inspect
+                self._ignored.discard(cid)
                 self._dirty.add(cid)
             self._wake.set()
 
@@ -237,7 +241,7 @@ class EngineWatcher:
                     holder["stream"] = stream
                 for event in stream:
                     cid = event.get("id") or (event.get("Actor") or {}).get("ID")
-                    loop.call_soon_threadsafe(mark, cid, None)
+                    loop.call_soon_threadsafe(mark, cid, None, event.get("Action") or "")
             except Exception as exc:
                 ended = _reason(exc)
             with contextlib.suppress(RuntimeError):  # loop already closed
@@ -292,6 +296,7 @@ class EngineWatcher:
         labels = (info.get("Config") or {}).get("Labels") or {}
         if not self.config.selects(name, labels):
             self.rows.pop(cid, None)
+            self._ignored.add(cid)
             return
         state = info.get("State") or {}
         old = self.rows.get(cid)

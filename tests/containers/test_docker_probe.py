@@ -58,7 +58,6 @@ async def test_blue_green_rows_health_stats_and_events(container_factory: Any) -
         blue.remove(force=True)
         await eventually(lambda: _row(probe, "blue-web") is None, what="row removed")
         assert all(e.reachable for e in probe.last.engines)
-        assert len(snaps) < 200  # bursts are coalesced
     finally:
         await probe.close()
 
