@@ -31,16 +31,19 @@ from widgets.color import ColorPanel
 SIZE = (80, 24)
 
 
-class ActionsApp(ActionsMixin, WarroomApp):
-    """The app as the lead wires it: one SSH pool shared by the monitor and the actions."""
+if issubclass(WarroomApp, ActionsMixin):  # the app is wired (tui/app.py)
+    ActionsApp: Any = WarroomApp
+else:  # wire it here the same way, until tui/app.py is
+    class ActionsApp(ActionsMixin, WarroomApp):  # type: ignore[no-redef]
+        """One SSH pool shared by the monitor and the actions."""
 
-    CSS_PATH = str(Path(tui.app.__file__).with_name("app.tcss"))
+        CSS_PATH = str(Path(tui.app.__file__).with_name("app.tcss"))
 
-    def __init__(self, config: Config, read_only: bool = False) -> None:
-        pool = SshPool(config.hosts, config.path)
-        super().__init__(config, read_only=read_only,
-                         monitor=Monitor(config, Store(), remote=pool.command))
-        self.init_actions(config, read_only, pool)
+        def __init__(self, config: Config, read_only: bool = False) -> None:
+            pool = SshPool(config.hosts, config.path)
+            super().__init__(config, read_only=read_only,
+                             monitor=Monitor(config, Store(), remote=pool.command))
+            self.init_actions(config, read_only, pool)
 
 
 @pytest.fixture

@@ -29,8 +29,8 @@ if TYPE_CHECKING:
 
 PLACEHOLDERS = ("active", "idle", "env", "container")
 RESERVED_KEYS = ("?", "question_mark", "q", "r", "ctrl+p", "i", "n", "c", "p", "ctrl+b", "ctrl+c",
-                 "ctrl+q", "escape", "enter", "tab", "shift+tab")
-"""App bindings, the tmux prefix and modal keys: an action may not take them."""
+                 "ctrl+q", "escape", "enter", "tab", "shift+tab", *"123456789")
+"""App bindings (incl. the pane keys 1-9), the tmux prefix and modal keys: not for actions."""
 REFRESH_TARGETS = ("color", "services", "containers", "all")
 _TEMPLATE = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
 _KEY = re.compile(r"((ctrl|shift|alt|meta|super)\+)*([A-Za-z0-9]|f[1-9][0-9]?|[a-z_]{3,20})")
