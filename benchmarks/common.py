@@ -37,7 +37,8 @@ def loopback_server() -> Iterator[str]:
 
 
 def services_toml(urls: list[str], timeout: float, interval: float = 5.0) -> str:
-    text = f'[environment]\nname = "bench"\n[defaults]\ntimeout = {timeout}\ninterval = {interval}\n'
+    text = '[environment]\nname = "bench"\n'
+    text += f"[defaults]\ntimeout = {timeout}\ninterval = {interval}\n"
     for i, url in enumerate(urls):
         text += f'[[services]]\nname = "s{i}"\nurl = "{url}"\n'
         text += 'json = [{ path = "status", equals = "ok" }]\n'

@@ -13,7 +13,7 @@ import time
 MODE, T0 = sys.argv[1], float(sys.argv[2])
 
 
-def report(app) -> None:  # noqa: ANN001
+def report(app) -> None:
     print(f"{time.time() - T0:.4f}", flush=True)
     app.exit()
 

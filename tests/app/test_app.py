@@ -8,9 +8,9 @@ from tui.app import WarroomApp
 from tui.core.config import parse_config
 from tui.demo.files import break_color, heal_color
 from tui.screens.help import HelpScreen
-from widgets.incident_clock import IncidentClockPanel as ClockPanel
 from widgets.color import ColorPanel
 from widgets.health import HealthPanel
+from widgets.incident_clock import IncidentClockPanel as ClockPanel
 
 
 def live_ok(text: str) -> bool:
@@ -104,3 +104,17 @@ async def test_stays_responsive_while_a_target_hangs(http_server):
         await pilot.press("q")
         await pilot.pause(0.5)
     assert app.return_code in (0, None)
+
+
+async def test_command_palette_runs_warroom_commands(demo_cfg):
+    app = WarroomApp(demo_cfg)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_screen(pilot, live_ok)
+        rounds = sum(job.rounds for job in app.monitor.scheduler.jobs)
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.3)
+        await pilot.press(*"refresh")
+        await wait_screen(pilot, lambda t: "Refresh" in t and "key: r" in t, timeout=5)
+        await pilot.press("enter")
+        await pilot.pause(0.5)
+        assert sum(job.rounds for job in app.monitor.scheduler.jobs) > rounds

@@ -59,7 +59,9 @@ def frozen_app(read_only: bool = False) -> WarroomApp:
                                 (("x-build", "3f9c2e1"),)), 20)
     store.put_check(CheckResult("api-green", State.DEGRADED, "checks.redis = fail", at, 48.0,
                                 deps, (("x-build", "8d41b7a"),)), 20)
-    store.put_check(CheckResult("web", State.DOWN, "[bold]HTTP 503[/] (markup shown as text)", at, 3.0), 20)
+    hostile = "[bold]HTTP 503[/] (markup shown as text)"
+    hostile = "[bold]HTTP 503[/] (markup shown as text)"
+    store.put_check(CheckResult("web", State.DOWN, hostile, at, 3.0), 20)
     store.put_color(ColorResult("green", "blue", (ColorReading("deploy state", "green"),), at,
                                 (("status", "success"), ("phase", "live"))), 20)
     return WarroomApp(config, read_only=read_only, monitor=FrozenMonitor(config, store),
