@@ -13,14 +13,18 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Footer
 
+from tui.commands import WarroomCommands
 from tui.core.config import Config
 from tui.core.model import State, Transition, utcnow
 from tui.core.monitor import Monitor
 from tui.core.store import Store
 from tui.core.verdict import verdict
 from tui.core.views import color_view, health_rows
+from tui.live_panels import LivePanels
+from tui.screens.confirm_actions import ActionsMixin
 from tui.screens.help import HelpScreen
 from tui.screens.incident_app import IncidentAppMixin
+from widgets.actions import ActionsPanel
 from widgets.color import ColorPanel
 from widgets.header import Banner
 from widgets.health import HealthPanel
@@ -33,6 +37,7 @@ WIDE = 120
 
 PANES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("overview", ("ColorPanel", "IncidentClockPanel")),
+    ("actions", ("ActionsPanel",)),
     ("containers", ("ContainersPanel",)),
     ("logs", ("LogsPanel",)),
     ("timeline", ("TimelinePanel",)),
@@ -47,10 +52,11 @@ class StoreChanged(Message):
         return isinstance(message, StoreChanged)
 
 
-class WarroomApp(IncidentAppMixin, App[int]):
+class WarroomApp(IncidentAppMixin, ActionsMixin, App[int]):
     """One screen: what is broken, since when, and what have we done about it."""
 
     CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {WarroomCommands}
     TITLE = "warroom"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark", "help", "Help", id="help"),
@@ -82,11 +88,13 @@ class WarroomApp(IncidentAppMixin, App[int]):
         self.author = author
         self.clock = clock
         self.store = Store()
-        self.monitor = monitor or Monitor(config, self.store)
+        self.ssh = self.init_actions(config, read_only)  # one SSH connection per host, shared
+        self.monitor = monitor or Monitor(config, self.store, remote=self.ssh.command)
         if monitor is not None:
             self.store = monitor.store
         self._dirty = True
         self.title = f"warroom · {config.environment.name}"
+        self.panels_live = LivePanels(self)  # containers + logs panels, when configured
 
     # -- layout -----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -97,6 +105,9 @@ class WarroomApp(IncidentAppMixin, App[int]):
             with Vertical(id="main"):
                 if self.config.services:
                     yield HealthPanel()
+                if self.config.actions:
+                    yield ActionsPanel()
+                yield from self.panels_live.compose()
             with Vertical(id="side"):
                 if self.config.color:
                     yield ColorPanel()
@@ -108,6 +119,7 @@ class WarroomApp(IncidentAppMixin, App[int]):
         self.store.subscribe(lambda _kind: self.post_message(StoreChanged()))
         self.store.on_transition(self._on_transition)
         self.monitor.start()
+        self.panels_live.start()
         self._setup_panes()
         self.incident_mount()
         self.set_interval(1.0, self._tick)
@@ -127,6 +139,11 @@ class WarroomApp(IncidentAppMixin, App[int]):
             key = str(len(self.panes))
             self.bind(key, f"pane({name!r})", description=f"show {name}", show=False)
         self.action_pane(self.panes[0] if self.panes else "overview")
+
+    def show_pane(self, name: str) -> None:
+        """Bring pane `name` forward on a narrow screen (no-op when wide or absent)."""
+        if name in self.panes and not self.screen_stack[0].has_class("wide"):
+            self.action_pane(name)
 
     def action_pane(self, name: str) -> None:
         """Narrow: show pane `name` below the health panel. Wide: focus its first panel."""
@@ -152,6 +169,7 @@ class WarroomApp(IncidentAppMixin, App[int]):
     async def on_unmount(self) -> None:
         await self.incident_close()
         await self.monitor.close()
+        await self.panels_live.close()
 
     # -- data flow --------------------------------------------------------------------------
     def on_store_changed(self, _message: StoreChanged) -> None:
@@ -176,6 +194,7 @@ class WarroomApp(IncidentAppMixin, App[int]):
         self._dirty = False
         now = now or self.clock()
         with self.batch_update():
+            self.panels_live.flush(now)
             for panel in self.query(HealthPanel):
                 wide = self.screen_stack[0].has_class("wide")
                 rows = health_rows(self.config, self.store, now, all_children=wide)

@@ -110,8 +110,10 @@ class ActionsMixin:
                 panel.show_run(self._shown_run)
 
     def on_action_update(self, message: ActionUpdate) -> None:
-        self._shown_run = message.run
         app: Any = self
+        if message.run.running and self._shown_run is not message.run:
+            app.show_pane("actions")  # narrow screens: the running action's output comes forward
+        self._shown_run = message.run
         for panel in app.query(ActionsPanel):
             panel.show_run(message.run)
         run = message.run
