@@ -292,6 +292,8 @@ class EngineWatcher:
             self.rows.pop(cid, None)
             self._listed.pop(cid, None)
             return
+        except docker.errors.APIError:
+            return  # the daemon answered (it is up): keep the last row, retry on reconcile
         name = (info.get("Name") or "?").lstrip("/")
         labels = (info.get("Config") or {}).get("Labels") or {}
         if not self.config.selects(name, labels):
@@ -319,6 +321,8 @@ class EngineWatcher:
 
     async def _stats_round(self) -> None:
         """One-shot stats for at most `stats_per_round` running containers (round-robin)."""
+        import docker.errors
+
         running = sorted(cid for cid, row in self.rows.items() if row.state == "running")
         if not running:
             return
@@ -329,10 +333,8 @@ class EngineWatcher:
         for cid in picked:
             try:
                 stats = await self.call(self.api.stats, cid, stream=False, one_shot=True)
-            except Exception as exc:
-                if "No such container" in str(exc) or "404" in str(exc):
-                    continue
-                raise
+            except docker.errors.APIError:
+                continue  # gone or not running any more: an answer, not an engine fault
             self._apply_stats(cid, stats)
         self.on_change()
 

@@ -87,11 +87,11 @@ async def test_no_thread_or_fd_leak_across_reconnects(container_factory: Any) ->
     w.start()
     for i in range(15):  # forced reconnects: events stream ended
         await eventually(lambda: w.status.reachable and w._events_thread is not None,
-                         what="connected")
+                         timeout=5, what=f"connected ({i}; {w.status.describe()})")
         before = w.reconnects
         w._events_ended = f"forced {i}"
         w._wake.set()
-        await eventually(lambda b=before: w.reconnects > b, what="reconnect")
+        await eventually(lambda b=before: w.reconnects > b, timeout=5, what="reconnect")
     await w.close()
     await asyncio.sleep(0.2)
     assert w.reconnects >= 15
