@@ -65,8 +65,10 @@ class PrivateDockerd:
 
     def remove(self) -> None:
         self.stop()
-        subprocess.run(["umount", "-R", "-l", f"{self.dir}/exec"], capture_output=True,
-                       check=False)
+        with open("/proc/mounts") as fh:  # e.g. exec/netns/default (nsfs), overlay leftovers
+            mounts = [line.split()[1] for line in fh if line.split()[1].startswith(self.dir)]
+        for mount in sorted(mounts, key=len, reverse=True):
+            subprocess.run(["umount", "-l", mount], capture_output=True, check=False)
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
