@@ -272,7 +272,8 @@ def render_status(state: IncidentState, incidents: Incidents, now: dt.datetime,
         if view.remaining is None:
             detail = "waiting for the previous milestone"
         elif view.state in ("met", "missed"):
-            detail = f"took {mmss(view.limit - view.remaining)} (target {mmss(view.limit)})"
+            took = mmss(view.limit - view.remaining, ceil=True)
+            detail = f"took {took} (target {mmss(view.limit)})"
         elif view.state == "red":
             detail = f"over by {mmss(-view.remaining)} (target {mmss(view.limit)})"
         else:

@@ -64,7 +64,7 @@ def render_clock(view: ClockView, rank: int | None = None) -> Text:
         text.append(f"{t.symbol} {t.label:<11} ", style=TARGET_STYLE[t.state])
         text.append(f"{t.word:<9}", style=TARGET_STYLE[t.state])
         if t.state in ("met", "missed") and t.remaining is not None:
-            detail = f" took {mmss(t.limit - t.remaining)} / {mmss(t.limit)}"
+            detail = f" took {mmss(t.limit - t.remaining, ceil=True)} / {mmss(t.limit)}"
         elif t.state == "red" and t.remaining is not None:
             detail = f" over by {mmss(-t.remaining)} / {mmss(t.limit)}"
         elif t.remaining is not None:

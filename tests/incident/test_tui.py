@@ -153,3 +153,24 @@ async def test_note_with_evidence_snapshot_reaches_the_postmortem() -> None:
         state = app.incident_live.state
         text = postmortem(state, app.config.incident, utcnow(), app.incident_live.prelude)
         assert "Evidence — checks: api DOWN" in text
+
+
+async def test_history_view_lists_past_incidents_with_mttr(tmp_path: Path) -> None:
+    from textual.widgets import Static
+
+    from tui.screens.incident_history import HistoryScreen
+
+    warroom("incident", "open", "--title", "Old outage", "--severity", "P2", "--start", "20m",
+            cwd=tmp_path)
+    warroom("incident", "resolve", cwd=tmp_path)
+    app = WarroomApp(parse_config(CONFIG), author="ann@tui")
+    async with app.run_test(size=(140, 45)) as pilot:
+        await pilot.press("I")
+        assert isinstance(app.screen, HistoryScreen)
+        await app.screen.loader.wait()
+        await pilot.pause()
+        shown = str(app.screen.query_one("#history", Static).render())
+        assert "Old outage" in shown and "resolved" in shown
+        assert "Total Incidents: 1" in shown and "- P2: 1" in shown
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HistoryScreen)

@@ -23,6 +23,7 @@ from tui.core.incident.live import IncidentLive, JournalWriter
 from tui.core.journal import Entry
 from tui.core.model import ColorResult, Transition, utcnow
 from tui.screens.incident import DeclareRequest, DeclareScreen, IncidentScreen
+from tui.screens.incident_history import HistoryScreen
 from tui.screens.note import NoteRequest, NoteScreen
 from widgets.incident_clock import IncidentClockPanel
 from widgets.timeline import TimelinePanel
@@ -51,6 +52,7 @@ class IncidentAppMixin:
         app.run_worker(self.incident_writer.run(), group="journal", exit_on_error=False)
         app.store.on_color_change(self.incident_record_color)
         app.set_interval(POLL, self.incident_poll)
+        app.bind("I", "incident_history", description="Incident history")
         self._incident_render()
 
     async def incident_close(self) -> None:
@@ -172,6 +174,11 @@ class IncidentAppMixin:
             lines = [line.plain[:300] for line in self._log_lines() if line.source == log_source]
             snapshot["logs"] = {"source": log_source, "lines": lines[-EVIDENCE_LOG_LINES:]}
         return snapshot
+
+    def action_incident_history(self) -> None:
+        app: Any = self
+        if not isinstance(app.screen, HistoryScreen):
+            app.push_screen(HistoryScreen(self.incident_live.incidents))
 
     def action_incident(self) -> None:
         app: Any = self

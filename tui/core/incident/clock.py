@@ -75,9 +75,11 @@ class Reminder:
     message: str
 
 
-def mmss(delta: dt.timedelta) -> str:
-    """``mm:ss`` (``h:mm:ss`` past an hour), with a leading ``-`` when negative."""
-    total = int(delta.total_seconds())
+def mmss(delta: dt.timedelta, ceil: bool = False) -> str:
+    """``mm:ss`` (``h:mm:ss`` past an hour), with a leading ``-`` when negative; ``ceil``
+    rounds partial seconds up (so a missed 2:00 target never reads "took 02:00")."""
+    seconds = delta.total_seconds()
+    total = -int(-seconds // 1) if ceil else int(seconds)
     sign = "-" if total < 0 else ""
     total = abs(total)
     hours, rest = divmod(total, 3600)
