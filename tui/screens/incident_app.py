@@ -101,9 +101,12 @@ class IncidentAppMixin:
         app: Any = self
 
         def run() -> None:
-            job()
-            app.call_from_thread(app.notify, saved, markup=False, timeout=3)
-            app.call_from_thread(self.incident_poll)
+            job()  # raises → reported as not saved by JournalWriter
+            try:
+                app.call_from_thread(app.notify, saved, markup=False, timeout=3)
+                app.call_from_thread(self.incident_poll)
+            except RuntimeError:
+                pass  # drained on the loop thread at exit: saved, nothing left to show
 
         self.incident_writer.put(run)
 
