@@ -87,7 +87,9 @@ def actions_section(env: DemoEnv) -> list[dict[str, Any]]:
          "refresh": ["all"]},
         {"name": "maintenance-off", "key": "f", "description": "maintenance OFF (both layers)",
          "argv": [maintenance, "off"], "timeout": 30.0,
-         "preflight": [{"check": "all_services", "state": "OK"}, {"check": "fresh"}],
+         # only when the backends behind the gate are healthy (local checks bypass it)
+         "preflight": [{"check": "services", "group": "api", "state": "OK"},
+                       {"check": "fresh"}],
          "refresh": ["all"]},
         {"name": "maintenance-status", "key": "t", "description": "show both maintenance layers",
          "argv": [maintenance, "status"], "timeout": 15.0},
@@ -96,12 +98,19 @@ def actions_section(env: DemoEnv) -> list[dict[str, Any]]:
     ]
 
 
+def logs_section(env: DemoEnv) -> dict[str, Any]:
+    """The shared app.log both colors append to, tailed like `bluegreen.sh logs -f`."""
+    return {"sources": [{"kind": "file", "name": "app", "path": str(env.dir / files.LOG),
+                         "tail": 200}]}
+
+
 SECTIONS: list[tuple[str, Callable[[DemoEnv], Any]]] = [
     ("environment", environment_section),
     ("defaults", defaults_section),
     ("services", services_section),
     ("color", color_section),
     ("actions", actions_section),
+    ("logs", logs_section),
 ]
 
 

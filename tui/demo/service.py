@@ -79,7 +79,10 @@ class Handler(BaseHTTPRequestHandler):
     def _answer(self, mode: str | None) -> tuple[int, str, bytes]:
         srv = self.server
         gate, db = files.maintenance_layers(srv.demo_dir)
-        if gate or db:
+        # Maintenance stops NON-LOCAL traffic (the runbook): requests that came through the
+        # public entry (the router adds X-Forwarded-For) are gated; direct, local requests
+        # such as the on-call host's health checks still see the real health behind the gate.
+        if (gate or db) and self.headers.get("X-Forwarded-For"):
             doc = {"status": "maintenance", "layers": {"file_gate": gate, "database": db}}
             return 503, "application/json", _json(doc)
         if mode == "down":
@@ -110,7 +113,8 @@ class Handler(BaseHTTPRequestHandler):
             return
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-            conn.request(self.command, self.path)
+            conn.request(self.command, self.path,
+                         headers={"X-Forwarded-For": self.client_address[0]})
             resp = conn.getresponse()
             body = resp.read()
             keep = {k: v for k, v in resp.getheaders()
