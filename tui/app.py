@@ -164,7 +164,7 @@ class WarroomApp(IncidentAppMixin, ActionsMixin, App[int]):
     def _layout_for(self, width: int) -> None:
         self.screen_stack[0].set_class(width >= WIDE, "wide")
         self._dirty = True
-        self._flush()
+        self._render_panels()
 
     async def on_unmount(self) -> None:
         await self.incident_close()
@@ -174,7 +174,7 @@ class WarroomApp(IncidentAppMixin, ActionsMixin, App[int]):
     # -- data flow --------------------------------------------------------------------------
     def on_store_changed(self, _message: StoreChanged) -> None:
         self._dirty = True
-        self._flush()
+        self._render_panels()
 
     def _tick(self) -> None:
         now = self.clock()
@@ -182,12 +182,12 @@ class WarroomApp(IncidentAppMixin, ActionsMixin, App[int]):
         self.query_one(Banner).now = now
         self.incident_tick(now)
         self._dirty = True  # ages move on
-        self._flush(now)
+        self._render_panels(now)
 
     def on_screen_resume(self) -> None:
-        self._flush()
+        self._render_panels()
 
-    def _flush(self, now: dt.datetime | None = None) -> None:
+    def _render_panels(self, now: dt.datetime | None = None) -> None:
         """Re-render the panels, unless a modal covers them (then on resume)."""
         if not self._dirty or len(self.screen_stack) > 1:
             return
