@@ -7,14 +7,13 @@ import os
 import re
 import subprocess
 import sys
+import typing
 from pathlib import Path
 
 import pytest
 
 from tui.core.config import ConfigError, find_config, load_config, parse_config
-from tui.core.config.color import ColorConfig, ColorSource
-from tui.core.config.schema import Defaults, Environment, Host
-from tui.core.config.services import Dependencies, Service
+from tui.core.config.schema import Config
 
 ROOT = Path(__file__).resolve().parents[2]
 MINIMAL = '[environment]\nname = "t"\n'
@@ -40,10 +39,27 @@ def test_shipped_config_is_valid_and_documents_every_key():
     assert config.color is not None and len(config.color.sources) == 4
     text = (ROOT / "config.toml").read_text()
 
-    for cls in (Environment, Defaults, Host, Service, Dependencies, ColorConfig, ColorSource):
+    for cls in config_classes(Config):
         for f in dataclasses.fields(cls):
             if f.name not in ("source", "base_dir"):
                 assert re.search(rf"\b{f.name}\b", text), f"{cls.__name__}.{f.name}"
+
+
+def config_classes(cls: type, seen: set | None = None) -> set[type]:
+    """Every dataclass reachable from the root schema."""
+    seen = set() if seen is None else seen
+    if cls in seen:
+        return seen
+    seen.add(cls)
+    hints = typing.get_type_hints(cls)
+    for f in dataclasses.fields(cls):
+        stack = [hints[f.name]]
+        while stack:
+            tp = stack.pop()
+            if dataclasses.is_dataclass(tp):
+                config_classes(tp, seen)
+            stack.extend(typing.get_args(tp))
+    return seen
 
 
 def test_invalid_toml_names_file_and_line():
