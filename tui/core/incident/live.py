@@ -19,6 +19,9 @@ from .clock import Reminder, Reminders, TargetView, UpdateDue, targets, update_d
 from .files import Incidents
 from .model import IncidentState, Suggestion, fold, suggest_milestones
 
+SAME_EVENT = dt.timedelta(seconds=60)
+"""Two transitions of one check to one state this close together are the same event."""
+
 
 @dataclass(frozen=True)
 class ClockView:
@@ -123,8 +126,21 @@ class IncidentLive:
         """Append an automatic entry to whichever journal is active now."""
         return self.journal.append(kind, data, author=self.author, event_time=event_time)
 
-    def record_transition(self, transition: Transition) -> Entry:
+    def record_transition(self, transition: Transition) -> Entry | None:
+        """Journal a check transition, unless another war room on the same journal (two
+        engineers pairing, each with a TUI) already recorded this check reaching this state
+        within `SAME_EVENT` — both probe the same services and see the same change."""
+        if self._already_recorded(transition):
+            return None
         return self.record("check", transition_data(transition), transition.at)
+
+    def _already_recorded(self, transition: Transition) -> bool:
+        for entry in reversed(self.entries[-200:]):  # polled every 0.5 s from every writer
+            if entry.kind != "check" or entry.data.get("key") != transition.key:
+                continue
+            same = entry.data.get("new") == transition.new.value
+            return same and abs(entry.event_time - transition.at) <= SAME_EVENT
+        return False
 
     def record_color(self, previous: str | None, result: ColorResult) -> Entry:
         return self.record("color", {
