@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
+import signal
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
 
@@ -116,6 +119,7 @@ class WarroomApp(IncidentAppMixin, ActionsMixin, App[int]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self._trap_sigterm()
         self.store.subscribe(lambda _kind: self.post_message(StoreChanged()))
         self.store.on_transition(self._on_transition)
         self.monitor.start()
@@ -167,9 +171,28 @@ class WarroomApp(IncidentAppMixin, ActionsMixin, App[int]):
         self._render_panels()
 
     async def on_unmount(self) -> None:
+        self._untrap_sigterm()
         await self.incident_close()
         await self.monitor.close()
         await self.panels_live.close()
+
+    def _trap_sigterm(self) -> None:
+        """SIGTERM quits like `q` (terminal restored, actions stopped, journal drained)."""
+        self._sigterm_saved: tuple[Any] | None = None
+        with contextlib.suppress(ValueError, RuntimeError, NotImplementedError):  # not main thread
+            previous = signal.getsignal(signal.SIGTERM)
+            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, self.exit, 143)
+            self._sigterm_saved = (previous,)
+
+    def _untrap_sigterm(self) -> None:
+        saved = getattr(self, "_sigterm_saved", None)
+        if saved is None:
+            return
+        with contextlib.suppress(ValueError, RuntimeError, NotImplementedError):
+            asyncio.get_running_loop().remove_signal_handler(signal.SIGTERM)
+            if saved[0] is not None:
+                signal.signal(signal.SIGTERM, saved[0])  # e.g. `warroom demo`'s own handler
+        self._sigterm_saved = None
 
     # -- data flow --------------------------------------------------------------------------
     def on_store_changed(self, _message: StoreChanged) -> None:
