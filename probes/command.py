@@ -15,6 +15,20 @@ from dataclasses import dataclass
 MAX_OUTPUT = 256 * 1024
 
 
+@dataclass
+class RunResult:
+    """How a streamed run (an action, locally or over SSH) ended.
+
+    `exit_status` is None when it was killed or never started."""
+
+    exit_status: int | None
+    signal: str | None = None
+    timed_out: bool = False
+    cancelled: bool = False
+    pid: int | None = None
+    duration: float = 0.0
+
+
 @dataclass(frozen=True)
 class CommandOutput:
     exit_code: int | None
@@ -51,17 +65,21 @@ async def run_local(
         data = await asyncio.wait_for(proc.stdout.read(MAX_OUTPUT), timeout)
         code = await asyncio.wait_for(proc.wait(), timeout)
     except TimeoutError:
-        kill_group(proc.pid)
+        kill_group(proc.pid, signal.SIGKILL)
         with contextlib.suppress(Exception):
             await asyncio.wait_for(proc.wait(), 2)
         return CommandOutput(None, "", timed_out=True, error=f"timeout after {timeout:.1f} s")
     except asyncio.CancelledError:
-        kill_group(proc.pid)
+        kill_group(proc.pid, signal.SIGKILL)
         raise
     return CommandOutput(code, data.decode("utf-8", errors="replace"))
 
 
-def kill_group(pid: int) -> None:
-    """SIGKILL a process group started with start_new_session=True."""
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(pid, signal.SIGKILL)
+def kill_group(pid: int, sig: int) -> bool:
+    """Signal the process group `pid` leads (started with start_new_session=True); False when
+    it is gone."""
+    try:
+        os.killpg(pid, sig)
+    except (ProcessLookupError, PermissionError):
+        return False
+    return True

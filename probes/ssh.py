@@ -31,7 +31,7 @@ from typing import Any
 
 import asyncssh
 
-from probes.command import MAX_OUTPUT, CommandOutput
+from probes.command import MAX_OUTPUT, CommandOutput, RunResult
 from tui.core.config.schema import Host
 
 OnOutput = Callable[[str, str], Any]
@@ -51,16 +51,7 @@ class HostKeyError(SshError):
     """The server's host key is unknown or does not match known_hosts: nothing was sent."""
 
 
-@dataclass
-class RemoteResult:
-    """How a remote run ended. `exit_status` is None when it was killed or never started."""
-
-    exit_status: int | None
-    signal: str | None = None
-    timed_out: bool = False
-    cancelled: bool = False
-    pid: int | None = None
-    duration: float = 0.0
+RemoteResult = RunResult
 
 
 @dataclass

@@ -8,8 +8,9 @@ import os
 import signal
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
+
+from probes.command import RunResult, kill_group
 
 KILL_GRACE = 2.0
 CHUNK = 8192
@@ -18,23 +19,7 @@ MAX_LINE = 4096
 OnOutput = Callable[[str, str], Any]
 
 
-@dataclass
-class LocalResult:
-    exit_status: int | None
-    signal: str | None = None
-    timed_out: bool = False
-    cancelled: bool = False
-    pid: int | None = None
-    duration: float = 0.0
-
-
-def kill_group(pid: int, sig: int) -> bool:
-    """Signal the process group `pid` leads; False when it is gone."""
-    try:
-        os.killpg(pid, sig)
-    except (ProcessLookupError, PermissionError):
-        return False
-    return True
+LocalResult = RunResult
 
 
 async def stop_group(proc: asyncio.subprocess.Process, grace: float = KILL_GRACE) -> None:
