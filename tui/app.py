@@ -286,4 +286,6 @@ def run_app(
     """Run the TUI full screen, without mouse reporting (tmux selection keeps working)."""
     app = WarroomApp(config, read_only=read_only, author=author, extra_bindings=extra_bindings)
     result = app.run(mouse=False)
-    return int(result or 0)
+    if result is None:  # quit without a result, or a crash (Textual sets return_code 1)
+        return int(app.return_code or 0)
+    return int(result)
