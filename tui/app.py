@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import os
 import signal
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar
@@ -80,7 +81,9 @@ class WarroomApp(IncidentAppMixin, ActionsMixin, App[int]):
         extra_bindings: Sequence[Any] = (),
         clock: Callable[[], dt.datetime] = utcnow,
     ) -> None:
-        super().__init__()
+        # NO_COLOR: Textual's default is grayscale (256-color SGR); native ANSI mode makes it
+        # drop every color instead, as no-color.org asks.
+        super().__init__(ansi_color=True if "NO_COLOR" in os.environ else None)
         # Extra keys (e.g. `warroom demo`'s break/heal): objects with key, id, description and
         # callback() -> str (run in a thread; the sentence it returns is notified).
         self._extra = {b.id: b for b in extra_bindings}
