@@ -292,7 +292,7 @@ class EngineWatcher:
             self.rows.pop(cid, None)
             self._listed.pop(cid, None)
             return
-        except docker.errors.APIError:
+        except (docker.errors.APIError, ValueError):
             return  # the daemon answered (it is up): keep the last row, retry on reconcile
         name = (info.get("Name") or "?").lstrip("/")
         labels = (info.get("Config") or {}).get("Labels") or {}
@@ -333,8 +333,10 @@ class EngineWatcher:
         for cid in picked:
             try:
                 stats = await self.call(self.api.stats, cid, stream=False, one_shot=True)
-            except docker.errors.APIError:
-                continue  # gone or not running any more: an answer, not an engine fault
+            except (docker.errors.APIError, ValueError):
+                # gone or going (a container being removed answers an empty body, which the
+                # SDK fails to decode): an answer about one container, not an engine fault
+                continue
             self._apply_stats(cid, stats)
         self.on_change()
 

@@ -57,7 +57,7 @@ async def test_blue_green_rows_health_stats_and_events(container_factory: Any) -
         await eventually(lambda: _row(probe, "blue-web").state == "running", what="started")
         blue.remove(force=True)
         await eventually(lambda: _row(probe, "blue-web") is None, what="row removed")
-        assert all(e.reachable for e in probe.last.engines)
+        assert all(e.reachable for e in probe.last.engines), probe.last.engines
     finally:
         await probe.close()
 
