@@ -15,11 +15,13 @@ import datetime as dt
 import os
 import time
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from textual.widget import Widget
 
+from tui.core.container_events import container_changes
 from tui.core.logline import LogLine
 from tui.core.model import utcnow
 from widgets.containers import ContainersPanel
@@ -39,6 +41,7 @@ class LivePanels:
         self.probe: Any = None
         self.hub: Any = None
         self._own_pool: Any = None
+        self._journaled: Any = None  # the snapshot the timeline last compared against
 
     def compose(self) -> Iterator[Widget]:
         if self.containers is not None:
@@ -92,9 +95,22 @@ class LivePanels:
         store = self.app.store
         snap = store.snapshots.get(KIND)
         now = now or utcnow()
+        if snap is not None and snap.value is not self._journaled:
+            self._journal_changes(snap.value)
         for panel in self.app.query(ContainersPanel):
             panel.show(snap.value if snap else None, now, stale=bool(snap) and
                        store.snapshot_is_stale(KIND, now))
+
+    def _journal_changes(self, snapshot: Any) -> None:
+        """Restarts, exits, health changes and lost engines become timeline entries."""
+        changes = container_changes(self._journaled, snapshot)
+        self._journaled = snapshot
+        writer = getattr(self.app, "incident_writer", None)
+        live = getattr(self.app, "incident_live", None)
+        if writer is None or live is None:
+            return
+        for data in changes:
+            writer.put(partial(live.record_container, data, snapshot.at))
 
     def _lines(self, batch: list[LogLine]) -> None:
         for panel in self.app.query(LogsPanel):

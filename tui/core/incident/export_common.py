@@ -55,8 +55,9 @@ def describe(entry: Entry) -> str:
         extra = " (sources disagree)" if d.get("disagreement") else ""
         return f"Live color {change}{extra}"
     if entry.kind == "container":
+        what = " ".join(str(d[k]) for k in ("event", "state") if d.get(k))
         detail = f" ({d['detail']})" if d.get("detail") else ""
-        return f"Container {d.get('name')}: {d.get('event')} {d.get('state', '')}{detail}".strip()
+        return f"Container {d.get('name')}: {what}{detail}"
     if entry.kind == "action":
         return action_text(entry)
     if entry.kind == "incident":

@@ -130,16 +130,26 @@ class IncidentLive:
         """Journal a check transition, unless another war room on the same journal (two
         engineers pairing, each with a TUI) already recorded this check reaching this state
         within `SAME_EVENT` — both probe the same services and see the same change."""
-        if self._already_recorded(transition):
+        data = transition_data(transition)
+        if self._already_recorded("check", data, "new", transition.at):
             return None
-        return self.record("check", transition_data(transition), transition.at)
+        return self.record("check", data, transition.at)
 
-    def _already_recorded(self, transition: Transition) -> bool:
-        for entry in reversed(self.entries[-200:]):  # polled every 0.5 s from every writer
-            if entry.kind != "check" or entry.data.get("key") != transition.key:
+    def record_container(self, data: dict[str, Any], at: dt.datetime) -> Entry | None:
+        """Journal a container change (restart, exit, health ...), once across war rooms."""
+        if self._already_recorded("container", data, "event", at):
+            return None
+        return self.record("container", data, at)
+
+    def _already_recorded(self, kind: str, data: dict[str, Any], attr: str,
+                          at: dt.datetime) -> bool:
+        """Whether the journal's latest `kind` entry for this key already says data[attr]
+        within SAME_EVENT (entries are polled every 0.5 s, whoever wrote them)."""
+        for entry in reversed(self.entries[-200:]):
+            if entry.kind != kind or entry.data.get("key") != data.get("key"):
                 continue
-            same = entry.data.get("new") == transition.new.value
-            return same and abs(entry.event_time - transition.at) <= SAME_EVENT
+            same = entry.data.get(attr) == data.get(attr)
+            return same and abs(entry.event_time - at) <= SAME_EVENT
         return False
 
     def record_color(self, previous: str | None, result: ColorResult) -> Entry:
