@@ -45,11 +45,19 @@ class Banner(Widget):
         if self.mode:
             left.append("  ")
             left.append(self.mode, style="bold black on yellow")
-        right = Text()
-        right.append(f" {self.verdict} ", style=VERDICT_STYLE.get(self.verdict, "bold"))
-        if self.now is not None:
-            right.append(f"  {self.now:%Y-%m-%d %H:%M:%S} UTC ")
+        right = self._right(self.size.width - left.cell_len)
         gap = max(1, self.size.width - left.cell_len - right.cell_len)
         line = left + Text(" " * gap) + right
         line.truncate(max(self.size.width, 1))
         return line
+
+    def _right(self, room: int) -> Text:
+        """Verdict and UTC clock, the date dropped first when the line is crowded."""
+        for clock in ("%Y-%m-%d %H:%M:%S UTC", "%H:%M:%S UTC", ""):
+            right = Text()
+            right.append(f" {self.verdict} ", style=VERDICT_STYLE.get(self.verdict, "bold"))
+            if self.now is not None and clock:
+                right.append(f"  {self.now.strftime(clock)} ")
+            if right.cell_len + 1 <= room:
+                return right
+        return right

@@ -108,15 +108,17 @@ async def test_rollback_from_the_keyboard_flips_the_live_color(
         await pilot.press("w")
         await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "confirm modal")
         screen = app.screen
-        assert screen.focused is screen.query_one("#cancel", Button)
+        # typed confirmation: the (empty) field has focus, so the keyboard alone confirms
+        typed = screen.query_one("#confirm-typed", Input)
+        assert screen.focused is typed and typed.value == ""
         summary = screen.plain(200)
         assert str(demo.script("bluegreen.sh")) in summary and "PRODUCTION" in summary
         assert "preflight" in summary and "PASS" in summary
-        await pilot.click("#confirm-typed")
         await pilot.press(*before)  # the wrong color: refused
         await pilot.press("enter")
         assert isinstance(app.screen, ConfirmScreen)
-        screen.query_one("#confirm-typed", Input).value = idle
+        typed.value = ""
+        await pilot.press(*idle)
         await pilot.press("enter")
         await until(pilot, lambda: not isinstance(app.screen, ConfirmScreen), "modal closed")
         run = app.executor.runs["rollback"]

@@ -40,9 +40,15 @@ class CheckLine:
 
 
 class ConfirmScreen(ModalScreen[ConfirmResult | None]):
-    """Confirm one operation. The safe choice (Cancel) has focus."""
+    """Confirm one operation. The safe choice has focus: Cancel for a simple y/N confirmation
+    (`y` confirms, `n` or Escape cancels); for a typed one, the empty field where the target
+    must be typed (Enter there confirms only when it matches)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("n", "cancel", "No", show=False),
+        Binding("y", "yes", "Yes", show=False),
+    ]
     DEFAULT_CSS = """
     ConfirmScreen { align: center middle; }
     ConfirmScreen > Vertical {
@@ -96,7 +102,16 @@ class ConfirmScreen(ModalScreen[ConfirmResult | None]):
                 yield Button(self.confirm_label, id="run", variant="error")
 
     def on_mount(self) -> None:
-        self.query_one("#cancel", Button).focus()
+        if self.typed is not None:
+            self.query_one("#confirm-typed", Input).focus()
+        else:
+            self.query_one("#cancel", Button).focus()
+
+    def action_yes(self) -> None:
+        """`y` on a simple confirmation (inputs take their own keys, so it never fires while
+        a target or a reason is being typed)."""
+        if self.typed is None:
+            self._try_confirm()
 
     def _summary(self) -> Table:
         grid = Table.grid(padding=(0, 1))
