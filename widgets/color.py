@@ -20,8 +20,13 @@ class ColorPanel(Static):
     def __init__(self) -> None:
         super().__init__(id="color")
         self.border_title = "Active color"
+        self._view: ColorView | None = None
+        self._shown = False
 
     def show(self, view: ColorView | None) -> None:
+        if self._shown and view == self._view:
+            return  # unchanged: skip the full repaint update() would cause
+        self._view, self._shown = view, True
         self.update(self._table(view) if view else Text("no [color] section configured"))
 
     def _table(self, view: ColorView) -> Table:

@@ -24,6 +24,7 @@ class HealthPanel(DataTable):
         self.border_title = "Service health"
         self._keys: list[str] = []
         self._columns: tuple[str, ...] = ()
+        self._subtitle: str | None = None
 
     def show(self, rows: list[HealthRow], narrow: bool = False) -> None:
         """Render `rows`; `narrow` drops the color column (the color panel shows it)."""
@@ -46,7 +47,9 @@ class HealthPanel(DataTable):
                     if self.get_cell(key, column) != value:
                         self.update_cell(key, column, value, update_width=True)
         bad = sum(1 for r in rows if not r.child and r.state.severity > 0)
-        self.border_subtitle = f"{bad} not OK" if bad else "all OK"
+        subtitle = f"{bad} not OK" if bad else "all OK"
+        if subtitle != self._subtitle:  # setting a border title always repaints the panel
+            self.border_subtitle = self._subtitle = subtitle
 
     @staticmethod
     def _cells(row: HealthRow, columns: tuple[str, ...]) -> tuple[Text, ...]:
