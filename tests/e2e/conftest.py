@@ -150,6 +150,6 @@ def app_pids(config: Path) -> list[int]:
             argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
         except OSError:
             continue
-        if argv and not argv[0].endswith(b"sh"):  # not the `sh -c` around it
+        if argv and os.path.basename(argv[0]).startswith(b"python"):  # not sh, not tmux
             pids.append(pid)
     return pids
