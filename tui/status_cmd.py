@@ -75,12 +75,21 @@ def _watch(config: Config, args: argparse.Namespace) -> int:
             store, result = asyncio.run(probe_once(config))
             code = result.code
             if tty and not args.json:
-                sys.stdout.write("\x1b[H\x1b[2J")
+                sys.stdout.write(_blank_in_place())
             _print(config, store, result, args.json)
             sys.stdout.flush()
             time.sleep(max(0.0, args.watch - (time.monotonic() - started)))
     except KeyboardInterrupt:
         return int(code)
+
+
+def _blank_in_place() -> str:
+    """Home, blank every row (EL + cursor down), home again. Not ED 2 (`ESC[2J`): tmux's
+    scroll-on-clear would push every frame into the scrollback."""
+    import shutil
+
+    rows = shutil.get_terminal_size().lines
+    return "\x1b[H" + "\x1b[2K\x1b[B" * rows + "\x1b[H"
 
 
 def _print(config: Config, store: Store, result: Verdict, as_json: bool) -> None:
