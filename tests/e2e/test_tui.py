@@ -24,7 +24,8 @@ from tests.e2e.screen import assert_intact
 from tests.infra.tmux import TmuxSession
 from tui.demo import files
 
-WITH_CONTAINERS = True
+WITH_CONTAINERS = True  # the `production` fixture adds blue/green containers (real Docker)
+pytestmark = pytest.mark.docker  # requested inside the module fixture, so not auto-marked
 WIDE = 120
 SIZES = [(80, 24), (120, 40), (200, 60)]
 TERMS = ["screen-256color", "tmux-256color"]
@@ -49,7 +50,7 @@ def health_ready(screen: str) -> bool:
 
 def panel_checks(prod: Production) -> dict[str, Callable[[str], bool]]:
     """What each panel shows once it has data (read off the screen)."""
-    names = [n[:20] for n in prod.container_names()]  # long names may be cut in the column
+    names = prod.container_names()
     return {
         "health": lambda s: "Service health" in s and health_ready(s),
         "color": lambda s: "Active color" in s and re.search(
