@@ -56,7 +56,7 @@ class LogView(ScrollView, can_focus=True):
         Binding("w", "toggle_wrap", "Wrap", id="logs-wrap"),
         Binding("t", "toggle_timestamps", "Timestamps", id="logs-timestamps"),
         Binding("slash", "filter", "Filter", id="logs-filter"),
-        Binding("x", "toggle_regex", "Regex filter", id="logs-regex"),
+        Binding("X", "toggle_regex", "Regex filter", id="logs-regex"),
         Binding("v", "toggle_invert", "Invert filter", id="logs-invert"),
         Binding("s", "save", "Save buffer", id="logs-save"),
         Binding("end,G", "follow", "Follow end", show=False, id="logs-end"),
@@ -394,7 +394,7 @@ class LogsPanel(Vertical):
         """Lines the probe dropped before the UI took them (set by the app)."""
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="filter (/ to focus, Esc back; x regex, v invert)",
+        yield Input(placeholder="filter (/ to focus, Esc back; X regex, v invert)",
                     id="logs-filter")
         yield LogView(self.capacity, self.max_line)
         yield Static("", id="logs-status", markup=False)

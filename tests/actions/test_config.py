@@ -10,7 +10,7 @@ import pytest
 from tui.core.config import Config, ConfigError
 
 ROLLBACK = {
-    "name": "rollback", "key": "w", "argv": ["bluegreen.sh", "rollback", "--to={idle}"],
+    "name": "rollback", "key": "b", "argv": ["bluegreen.sh", "rollback", "--to={idle}"],
     "confirm": "typed", "confirm_target": "{idle}", "expect_color": "{idle}",
     "preflight": [{"check": "services", "color": "{idle}", "state": "OK"}, {"check": "fresh"}],
     "refresh": ["color", "services"],
@@ -33,18 +33,20 @@ def test_valid_actions_load(make_config: Callable[..., Config]) -> None:
 
 def test_duplicates_reserved_keys_and_unknown_host(make_config: Callable[..., Config]) -> None:
     text = errors(make_config, actions=[
-        ROLLBACK, {**ROLLBACK, "key": "v"}, {"name": "two", "key": "w", "argv": ["true"]},
+        ROLLBACK, {**ROLLBACK, "key": "k"}, {"name": "two", "key": "b", "argv": ["true"]},
         {"name": "quit", "key": "q", "argv": ["true"]},
         {"name": "tmux", "key": "ctrl+b", "argv": ["true"]},
-        {"name": "far", "key": "f", "argv": ["true"], "host": "nowhere"},
+        {"name": "far", "key": "h", "argv": ["true"], "host": "nowhere"},
         {"name": "arm", "key": "o", "argv": ["true"]},
+        {"name": "wrap", "key": "w", "argv": ["true"]},
     ])
     assert "actions[1].name: duplicate action name 'rollback'" in text
-    assert "actions[2].key: duplicate action key 'w'" in text
+    assert "actions[2].key: duplicate action key 'b'" in text
     assert "actions[3].key: key 'q' is taken by an app binding" in text
     assert "actions[4].key: key 'ctrl+b'" in text
     assert "actions[5].host: unknown host 'nowhere'" in text
     assert "actions[6].key: key 'o' is taken by operator.arm_key" in text
+    assert "actions[7].key: key 'w' is taken by an app binding" in text  # the logs' wrap key
 
 
 def test_templates_and_shell_rules(make_config: Callable[..., Config]) -> None:

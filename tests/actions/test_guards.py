@@ -32,8 +32,8 @@ def every_kind_of_action(marker: Path) -> list[dict[str, Any]]:
     return [
         {"name": "local", "key": "l", "argv": touch},
         {"name": "remote", "key": "m", "argv": touch, "host": "web"},
-        {"name": "shell", "key": "s", "argv": [f"touch {marker}"], "shell": True},
-        {"name": "typed", "key": "t", "argv": touch, "confirm": "typed",
+        {"name": "shell", "key": "z", "argv": [f"touch {marker}"], "shell": True},
+        {"name": "typed", "key": "j", "argv": touch, "confirm": "typed",
          "preflight": [{"check": "all_services"}]},
         {"name": "colored", "key": "k", "argv": [*touch, "{idle}"], "expect_color": "{idle}"},
     ]

@@ -8,13 +8,15 @@ from pathlib import Path
 
 from tests.actions.conftest import armed_executor, feed, pid_alive, records
 from tui.core.config import Config
+from tui.core.config.actions import RESERVED_KEYS
 from tui.core.journal import Journal
 from tui.core.model import State
 from tui.core.store import Store
 
 
 def action(name: str, argv: list[str], **kw: object) -> dict[str, object]:
-    return {"name": name, "key": kw.pop("key", name[0]), "argv": argv, **kw}
+    free = next(k for k in (name[0], *"abdghjklmuyz") if k not in RESERVED_KEYS)
+    return {"name": name, "key": kw.pop("key", free), "argv": argv, **kw}
 
 
 async def test_runs_with_live_values_as_whole_items_and_audits(
@@ -123,7 +125,7 @@ async def test_preflight_blocks_unhealthy_idle_and_stale_data(
 ) -> None:
     marker = tmp_path / "ran"
     config = make_config(actions=[action(
-        "rollback", ["touch", str(marker)], key="w", confirm="typed", confirm_target="{idle}",
+        "rollback", ["touch", str(marker)], key="b", confirm="typed", confirm_target="{idle}",
         preflight=[{"check": "services", "color": "{idle}"}, {"check": "fresh"}])])
     store = Store()
     feed(store, live="blue", states={"api-blue": State.OK, "api-green": State.DOWN})
@@ -153,7 +155,7 @@ async def test_override_with_reason_is_recorded(
 ) -> None:
     marker = tmp_path / "ran"
     config = make_config(actions=[action(
-        "rollback", ["touch", str(marker)], key="w",
+        "rollback", ["touch", str(marker)], key="b",
         preflight=[{"check": "services", "color": "{idle}"}])])
     store = Store()
     feed(store, live="blue", states={"api-blue": State.OK, "api-green": State.DEGRADED})

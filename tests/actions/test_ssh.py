@@ -67,7 +67,7 @@ async def test_refused_host_key_is_audited(
 ) -> None:
     config = make_config(
         hosts={"web": ssh_host(sshd, sshd.wrong_known_hosts_path)},
-        actions=[{"name": "status", "key": "t", "argv": ["true"], "host": "web"}])
+        actions=[{"name": "status", "key": "j", "argv": ["true"], "host": "web"}])
     store = Store()
     feed(store)
     pool = SshPool(config.hosts, config.path)
@@ -84,7 +84,7 @@ async def test_remote_hang_is_killed_at_timeout_and_cancel_stops_it(
     config = make_config(hosts={"web": ssh_host(sshd)}, actions=[
         {"name": "hang", "key": "h", "host": "web", "timeout": 1.0,
          "argv": ["sh", "-c", "sleep 300 & echo child $!; sleep 301"]},
-        {"name": "slow", "key": "s", "host": "web", "argv": ["sh", "-c", "echo up; sleep 302"]},
+        {"name": "slow", "key": "z", "host": "web", "argv": ["sh", "-c", "echo up; sleep 302"]},
     ])
     store = Store()
     feed(store)
@@ -131,7 +131,7 @@ async def test_remote_rollback_flips_the_demo_live_color(
     data = config_dict(demo)
     data["hosts"] = {"prod": ssh_host(sshd)}
     data["actions"] = [{
-        "name": "rollback", "key": "w", "host": "prod", "confirm": "typed",
+        "name": "rollback", "key": "b", "host": "prod", "confirm": "typed",
         "argv": [str(demo.script("bluegreen.sh")), "rollback"], "timeout": 30.0,
         "preflight": [{"check": "services", "color": "{idle}"}, {"check": "fresh"}],
         "refresh": ["color", "services"], "expect_color": "{idle}",

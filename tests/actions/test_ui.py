@@ -100,12 +100,12 @@ async def test_rollback_from_the_keyboard_flips_the_live_color(
                     and all(app.store.checks.get(s.name) for s in config.services), "probes")
         before = app.store.color.live
         idle = {"blue": "green", "green": "blue"}[before]
-        await pilot.press("w")  # view mode: refused, nothing runs
+        await pilot.press("b")  # view mode: refused, nothing runs
         await pilot.pause()
         assert not isinstance(app.screen, ConfirmScreen) and demo.active() == before
         await arm(pilot, app)
         assert "OPERATOR ARMED" in str(app.query_one("Banner").mode)
-        await pilot.press("w")
+        await pilot.press("b")
         await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "confirm modal")
         screen = app.screen
         # typed confirmation: the (empty) field has focus, so the keyboard alone confirms
@@ -137,26 +137,26 @@ async def test_escape_cancels_double_press_runs_once_and_quit_asks_first(
     demo: DemoEnv, tmp_path: Path
 ) -> None:
     marker = tmp_path / "count"
-    slow = {"name": "slow", "key": "s", "description": "a slow step",
+    slow = {"name": "slow", "key": "z", "description": "a slow step",
             "argv": ["sh", "-c", f"echo once >> {marker}; printf '\\033]0;pwn\\007\\033[2J"
                      "[bold]x[/]\\n'; exec sleep 300"]}
     config = demo_config(demo, tmp_path, [slow])
     app = ActionsApp(config)
     async with app.run_test(size=SIZE) as pilot:
         await arm(pilot, app)
-        await pilot.press("s")
+        await pilot.press("z")
         await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "confirm modal")
-        await pilot.press("s")  # a second press while the modal is open stacks nothing
+        await pilot.press("z")  # a second press while the modal is open stacks nothing
         assert len(app.screen_stack) == 2
         await pilot.press("escape")
         await until(pilot, lambda: not isinstance(app.screen, ConfirmScreen), "cancelled")
-        await pilot.press("s")
+        await pilot.press("z")
         await until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "confirm modal")
         await pilot.click("#run")
         await until(pilot, lambda: "slow" in app.executor.runs, "started")
         run = app.executor.runs["slow"]
         await until(pilot, lambda: run.line_count >= 1, "output")
-        await pilot.press("s")  # double press: focuses the running one
+        await pilot.press("z")  # double press: focuses the running one
         await pilot.pause()
         assert app.executor.runs["slow"] is run and not isinstance(app.screen, ConfirmScreen)
         lines = app.query_one(ActionsPanel).query_one(Log).lines
@@ -179,7 +179,7 @@ async def test_escape_cancels_double_press_runs_once_and_quit_asks_first(
 async def test_read_only_app_cannot_arm_or_run(demo: DemoEnv, tmp_path: Path) -> None:
     marker = tmp_path / "ran"
     config = demo_config(demo, tmp_path, [
-        {"name": "touch", "key": "u", "argv": ["touch", str(marker)]}])
+        {"name": "touch", "key": "k", "argv": ["touch", str(marker)]}])
     app = ActionsApp(config, read_only=True)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("o")

@@ -68,7 +68,7 @@ async def test_follow_filter_errors_and_modes() -> None:
         await pilot.pause()
         assert [x.plain for x in view.view] == ["ERROR first boom"]
         await pilot.press("escape")
-        await pilot.press("x")  # regex
+        await pilot.press("X")  # regex
         view.set_filter(r"tail [12]\d$")
         assert len(view.view) == 20
         await pilot.press("v")  # invert

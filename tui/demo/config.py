@@ -77,7 +77,7 @@ def actions_section(env: DemoEnv) -> list[dict[str, Any]]:
     bluegreen, maintenance = str(env.script("bluegreen.sh")), str(env.script("maintenance.sh"))
     healthy_idle = {"check": "services", "color": "{idle}", "state": "OK"}
     return [
-        {"name": "rollback", "key": "w", "description": "switch traffic back to the idle color",
+        {"name": "rollback", "key": "b", "description": "switch traffic back to the idle color",
          "argv": [bluegreen, "rollback"], "timeout": 60.0,
          "confirm": "typed", "confirm_target": "{idle}", "expect_color": "{idle}",
          "preflight": [healthy_idle, {"check": "color"}, {"check": "fresh"}],
@@ -85,13 +85,13 @@ def actions_section(env: DemoEnv) -> list[dict[str, Any]]:
         {"name": "maintenance-on", "key": "m", "description": "maintenance ON (both layers)",
          "argv": [maintenance, "on"], "timeout": 30.0, "confirm": "typed",
          "refresh": ["all"]},
-        {"name": "maintenance-off", "key": "f", "description": "maintenance OFF (both layers)",
+        {"name": "maintenance-off", "key": "M", "description": "maintenance OFF (both layers)",
          "argv": [maintenance, "off"], "timeout": 30.0,
          # only when the backends behind the gate are healthy (local checks bypass it)
          "preflight": [{"check": "services", "group": "api", "state": "OK"},
                        {"check": "fresh"}],
          "refresh": ["all"]},
-        {"name": "maintenance-status", "key": "t", "description": "show both maintenance layers",
+        {"name": "maintenance-status", "key": "u", "description": "show both maintenance layers",
          "argv": [maintenance, "status"], "timeout": 15.0},
         {"name": "deploy-status", "key": "g", "description": "bluegreen status (custom step)",
          "argv": [bluegreen, "status"], "timeout": 15.0, "refresh": ["color"]},

@@ -28,9 +28,12 @@ if TYPE_CHECKING:
     from .schema import Config
 
 PLACEHOLDERS = ("active", "idle", "env", "container")
+PANEL_KEYS = ("R", "S", "T", "I", "f", "e", "E", "w", "t", "slash", "X", "v", "s", "G", "end")
+"""Keys of the containers, logs and timeline panels (they win while their panel has focus)."""
 RESERVED_KEYS = ("?", "question_mark", "q", "r", "ctrl+p", "i", "n", "c", "p", "ctrl+b", "ctrl+c",
-                 "ctrl+q", "escape", "enter", "tab", "shift+tab", *"123456789")
-"""App bindings (incl. the pane keys 1-9), the tmux prefix and modal keys: not for actions."""
+                 "ctrl+q", "escape", "enter", "tab", "shift+tab", *"123456789", *PANEL_KEYS)
+"""App bindings (incl. the pane keys 1-9), panel keys, the tmux prefix and modal keys: an
+action key must mean the same thing whichever panel has focus."""
 REFRESH_TARGETS = ("color", "services", "containers", "all")
 _TEMPLATE = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
 _KEY = re.compile(r"((ctrl|shift|alt|meta|super)\+)*([A-Za-z0-9]|f[1-9][0-9]?|[a-z_]{3,20})")
