@@ -11,6 +11,7 @@ import asyncio
 import io
 import json
 import os
+import shutil
 import sys
 import time
 
@@ -74,38 +75,41 @@ def _watch(config: Config, args: argparse.Namespace) -> int:
             started = time.monotonic()
             store, result = asyncio.run(probe_once(config))
             code = result.code
+            frame = _frame(config, store, result, args.json)
             if tty and not args.json:
-                sys.stdout.write(_blank_in_place())
-            _print(config, store, result, args.json)
+                frame = _in_place(frame)
+            sys.stdout.write(frame)  # one write per frame: no half-drawn screens
             sys.stdout.flush()
             time.sleep(max(0.0, args.watch - (time.monotonic() - started)))
     except KeyboardInterrupt:
         return int(code)
 
 
-def _blank_in_place() -> str:
-    """Home, blank every row (EL + cursor down), home again. Not ED 2 (`ESC[2J`): tmux's
-    scroll-on-clear would push every frame into the scrollback."""
-    import shutil
-
-    rows = shutil.get_terminal_size().lines
-    return "\x1b[H" + "\x1b[2K\x1b[B" * rows + "\x1b[H"
+def _in_place(frame: str) -> str:
+    """Redraw from the top-left: each line erased to its end (EL), then everything below
+    (ED 0). Not ED 2 (`ESC[2J`): tmux's scroll-on-clear would push every frame into the
+    scrollback."""
+    lines = frame.rstrip("\n").split("\n")
+    return "\x1b[H" + "".join(f"{line}\x1b[K\n" for line in lines) + "\x1b[J"
 
 
 def _print(config: Config, store: Store, result: Verdict, as_json: bool) -> None:
+    sys.stdout.write(_frame(config, store, result, as_json))
+
+
+def _frame(config: Config, store: Store, result: Verdict, as_json: bool) -> str:
+    """The whole output as one string: JSON, plain text (no TTY or NO_COLOR), or styled."""
     if as_json:
-        print(json.dumps(to_json(config, store, result), indent=2))
-        return
+        return json.dumps(to_json(config, store, result), indent=2) + "\n"
     plain = not sys.stdout.isatty() or "NO_COLOR" in os.environ
-    width = 100 if plain else None
     buffer = io.StringIO()
     console = Console(
-        file=buffer if plain else sys.stdout, width=width, color_system=None if plain else "auto",
-        force_terminal=not plain, no_color=plain, highlight=False, emoji=False,
+        file=buffer, width=100 if plain else shutil.get_terminal_size().columns,
+        color_system=None if plain else "auto", force_terminal=not plain, no_color=plain,
+        highlight=False, emoji=False,
     )
     render(console, config, store, result)
-    if plain:
-        sys.stdout.write(buffer.getvalue())
+    return buffer.getvalue()
 
 
 def render(console: Console, config: Config, store: Store, result: Verdict) -> None:

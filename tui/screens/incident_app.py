@@ -56,7 +56,9 @@ class IncidentAppMixin:
         self._incident_render()
 
     async def incident_close(self) -> None:
-        self.incident_writer.drain()
+        writer = getattr(self, "incident_writer", None)  # absent if mount failed early
+        if writer is not None:
+            writer.drain()
 
     def incident_tick(self, now: dt.datetime) -> None:
         app: Any = self
