@@ -13,8 +13,6 @@ import re
 from collections import Counter
 from collections.abc import Awaitable, Callable
 
-import httpx
-
 from probes.command import CommandOutput, run_local
 from probes.http import HttpClients, describe_error, lookup
 from probes.sanitize import one_line, sanitize
@@ -117,6 +115,8 @@ class ColorProbe:
             return fh.read(MAX_FILE).decode("utf-8", errors="replace")
 
     async def _http(self, source: ColorSource, timeout: float) -> ColorReading:
+        import httpx
+
         client = await self.clients.for_url(source.url or "")
         try:
             response = await client.get(source.url or "", timeout=timeout)

@@ -27,12 +27,13 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import asyncssh
+from typing import TYPE_CHECKING, Any
 
 from probes.command import MAX_OUTPUT, CommandOutput, RunResult
 from tui.core.config.schema import Host
+
+if TYPE_CHECKING:
+    import asyncssh  # imported for real on first use: it costs ~170 ms at start-up
 
 OnOutput = Callable[[str, str], Any]
 """`on_output(stream, text)` with stream "stdout" or "stderr"; text is raw (sanitize it)."""
@@ -64,20 +65,21 @@ class _HostState:
     forward_conn: Any = None
 
 
-class _Client(asyncssh.SSHClient):
-    """Records the key the server offered, so a refusal can name its fingerprint."""
+def _client(seen: dict[str, str], on_lost: Callable[[], None]) -> Any:
+    """An SSHClient that records the key the server offered, so a refusal can name its
+    fingerprint (the class is built on first use, with asyncssh)."""
+    import asyncssh
 
-    def __init__(self, seen: dict[str, str], on_lost: Callable[[], None]) -> None:
-        self._seen = seen
-        self._on_lost = on_lost
+    class _Client(asyncssh.SSHClient):
+        def validate_host_public_key(self, host: str, addr: str, port: int, key: Any) -> bool:
+            seen["fingerprint"] = key.get_fingerprint("sha256")
+            seen["algorithm"] = key.get_algorithm()
+            return False  # only known_hosts decides
 
-    def validate_host_public_key(self, host: str, addr: str, port: int, key: Any) -> bool:
-        self._seen["fingerprint"] = key.get_fingerprint("sha256")
-        self._seen["algorithm"] = key.get_algorithm()
-        return False  # only known_hosts decides
+        def connection_lost(self, exc: Exception | None) -> None:
+            on_lost()
 
-    def connection_lost(self, exc: Exception | None) -> None:
-        self._on_lost()
+    return _Client()
 
 
 def known_hosts_name(address: str, port: int) -> str:
@@ -124,6 +126,8 @@ class SshPool:
     async def _connect(
         self, name: str, host: Host, state: _HostState
     ) -> asyncssh.SSHClientConnection:
+        import asyncssh
+
         known = self._resolve(host.known_hosts)
         target = known_hosts_name(host.address, host.port)
         if not known.is_file():
@@ -145,7 +149,7 @@ class SshPool:
             "keepalive_interval": host.keepalive_interval,
             "keepalive_count_max": 3,
             "config": [],
-            "client_factory": lambda: _Client(seen, lost),
+            "client_factory": lambda: _client(seen, lost),
         }
         if host.user:
             options["username"] = host.user
@@ -228,6 +232,8 @@ class SshPool:
         Raises SshError when the connection cannot be made. Cancelling the calling task also
         kills the remote process group before re-raising.
         """
+        import asyncssh
+
         command, stdin = build_remote_command(argv, env, cwd)
         conn = await self.connection(name)
         started = time.monotonic()
@@ -342,6 +348,8 @@ def build_remote_command(
 
 
 def _host_key_message(name: str, host: Host, known: Path, target: str, seen: dict[str, str]) -> str:
+    import asyncssh
+
     offered = seen.get("fingerprint", "(unknown fingerprint)")
     alg = seen.get("algorithm", "")
     try:
