@@ -35,6 +35,7 @@ import tempfile
 import threading
 import time
 import uuid
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -161,6 +162,20 @@ def soak_config(demo: Any, container: str, interval: float) -> dict[str, Any]:
     return data
 
 
+def task_kinds() -> Counter[str]:
+    """Live asyncio tasks by coroutine (qualified name): which kind accumulates."""
+    kinds: Counter[str] = Counter()
+    for task in asyncio.all_tasks():
+        coro = task.get_coro()
+        kind = getattr(coro, "__qualname__", type(coro).__name__)
+        frame = getattr(coro, "cr_frame", None)
+        owner = frame.f_locals.get("self") if frame is not None else None
+        if kind.endswith("_process_messages") and owner is not None:
+            kind += f"({type(owner).__name__})"  # one per widget: which widget piles up
+        kinds[kind] += 1
+    return kinds
+
+
 def proc_status() -> tuple[float, int]:
     rss, threads = 0.0, 0
     for line in Path("/proc/self/status").read_text().splitlines():
@@ -182,6 +197,7 @@ async def run_soak(args: argparse.Namespace, config_path: Path) -> tuple[list[Sa
     transitions = [0]
     app.store.on_transition(lambda _t: transitions.__setitem__(0, transitions[0] + 1))
     samples: list[Sample] = []
+    kinds: list[Counter[str]] = []
     t0 = time.monotonic()
     end = t0 + args.minutes * 60
     while time.monotonic() < end and not runner.done():
@@ -194,10 +210,16 @@ async def run_soak(args: argparse.Namespace, config_path: Path) -> tuple[list[Sa
             lines=sum(b.received for b in hub.buffers.values()) if hub else 0,
             transitions=transitions[0], cpu_s=usage.ru_utime + usage.ru_stime))
         s = samples[-1]
+        if (s.t >= args.warmup and not kinds) or time.monotonic() + args.sample >= end:
+            kinds.append(task_kinds())
         print(f"{s.t:6.0f}s rss {s.rss_mb:6.1f} MB fds {s.fds:3} threads {s.threads:3} "
               f"tasks {s.tasks:3} objects {s.objects:8} lines {s.lines:8} "
               f"transitions {s.transitions:5}", file=sys.stderr, flush=True)
         await asyncio.sleep(args.sample)
+    if len(kinds) >= 2:
+        grew = (kinds[-1] - kinds[0]).most_common(8)
+        print("tasks that accumulated after the warm-up: "
+              + (", ".join(f"{k} +{n}" for k, n in grew) or "none"), file=sys.stderr)
     app.exit()
     await asyncio.wait_for(runner, 30)
     return samples, app

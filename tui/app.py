@@ -209,6 +209,16 @@ class WarroomApp(IncidentAppMixin, ActionsMixin, App[int]):
         self.incident_tick(now)
         self._dirty = True  # ages move on
         self._render_panels(now)
+        self._reap_toast_holders()
+
+    def _reap_toast_holders(self) -> None:
+        """Textual's ToastRack removes a toast reaped by a later notify() but not its
+        ToastHolder: one empty widget (and its task) is left per such toast, forever (found
+        by benchmarks/bench_soak.py). Remove holders found empty on two ticks in a row."""
+        empty = {h for s in self.screen_stack for h in s.query("ToastHolder") if not h.children}
+        for holder in empty & getattr(self, "_empty_toast_holders", set()):
+            holder.remove()
+        self._empty_toast_holders = empty
 
     def on_screen_resume(self) -> None:
         self._render_panels()
