@@ -21,6 +21,7 @@ import argparse
 import contextlib
 import fcntl
 import os
+import re
 import select
 import shutil
 import signal
@@ -31,6 +32,7 @@ import tempfile
 import termios
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,6 +64,7 @@ class Run:
     bytes: int = 0
     frames: int = 0
     chunks: list[tuple[float, int]] = field(default_factory=list)
+    rows: Counter[int] = field(default_factory=Counter)
 
     @property
     def cpu_pct(self) -> float:
@@ -139,10 +142,25 @@ def write_dump(path: Path, raw: list[tuple[float, bytes]]) -> None:
     path.write_bytes(bytes(out))
 
 
+CUP = re.compile(rb"\x1b\[(\d+);(\d+)H")
+
+
+def bytes_by_row(raw: list[tuple[float, bytes]]) -> Counter[int]:
+    """Bytes written after each cursor move, summed per screen row (where the bytes go)."""
+    rows: Counter[int] = Counter()
+    data = b"".join(d for _, d in raw)
+    row, pos = 0, 0
+    for m in CUP.finditer(data):
+        rows[row] += m.start() - pos
+        row, pos = int(m.group(1)), m.end()
+    rows[row] += len(data) - pos
+    return rows
+
+
 def measure(name: str, argv: list[str], env: dict[str, str], warmup: float, seconds: float,
             quit_keys: bytes = b"q", dump: Path | None = None) -> Run:
     proc, master = spawn(argv, env)
-    reader = Reader(master, keep=dump is not None)
+    reader = Reader(master, keep=True)
     reader.start()
     run = Run(name)
     try:
@@ -158,6 +176,7 @@ def measure(name: str, argv: list[str], env: dict[str, str], warmup: float, seco
         run.chunks = reader.chunks[n0:n1]
         run.bytes = sum(n for _, n in run.chunks)
         run.frames = count_frames(run.chunks)
+        run.rows = bytes_by_row(reader.raw[n0:n1])
         if dump is not None:
             write_dump(dump / f"{name}.bin", reader.raw[n0:n1])
     finally:
@@ -291,6 +310,11 @@ def report(runs: list[Run], args: argparse.Namespace) -> None:
             b = by.get(base)
             cells.append(f"{ratio(r.cpu_pct, b.cpu_pct)}, {ratio(r.bps, b.bps)}" if b else "—")
         print("| " + " | ".join(cells) + " |")
+    for r in runs:
+        if r.rows and r.name not in ("watch", "htop"):
+            top = ", ".join(f"{row}: {n / r.wall_s:.0f}" for row, n in sorted(r.rows.items())
+                            if n / r.wall_s >= 20)
+            print(f"\n{r.name}: bytes/s by screen row (row 0 = before any cursor move): {top}")
 
 
 if __name__ == "__main__":
