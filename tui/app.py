@@ -158,7 +158,8 @@ class WarroomApp(IncidentAppMixin, ActionsMixin, App[int]):
         for pane in self.panes:
             screen.set_class(pane == name, f"show-{pane}")
         self.current_pane = name
-        self.query_one(PaneBar).show(self.panes, name)
+        for bar in self.query(PaneBar):
+            bar.show(self.panes, name)
         if screen.has_class("wide"):
             for widget in self.query(f".pane-{name}"):
                 if widget.can_focus:
@@ -205,7 +206,8 @@ class WarroomApp(IncidentAppMixin, ActionsMixin, App[int]):
     def _tick(self) -> None:
         now = self.clock()
         self.store.sweep(now)
-        self.query_one(Banner).now = now
+        for banner in self.query(Banner):  # none while the app is shutting down
+            banner.now = now
         self.incident_tick(now)
         self._dirty = True  # ages move on
         self._render_panels(now)
@@ -225,8 +227,8 @@ class WarroomApp(IncidentAppMixin, ActionsMixin, App[int]):
 
     def _render_panels(self, now: dt.datetime | None = None) -> None:
         """Re-render the panels, unless a modal covers them (then on resume)."""
-        if not self._dirty or len(self.screen_stack) > 1:
-            return
+        if not self._dirty or len(self.screen_stack) != 1:
+            return  # a modal covers the panels (or the app is shutting down)
         self._dirty = False
         now = now or self.clock()
         with self.batch_update():
@@ -237,7 +239,9 @@ class WarroomApp(IncidentAppMixin, ActionsMixin, App[int]):
                 panel.show(rows, narrow=not wide)
             for panel in self.query(ColorPanel):
                 panel.show(color_view(self.config, self.store, now))
-            self.query_one(Banner).verdict = verdict(self.config, self.store, now).code.name
+            code = verdict(self.config, self.store, now).code.name
+            for banner in self.query(Banner):
+                banner.verdict = code
 
     def _on_transition(self, transition: Transition) -> None:
         if transition.old is None and transition.new is State.OK:
