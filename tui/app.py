@@ -181,22 +181,24 @@ class WarroomApp(IncidentAppMixin, ActionsMixin, App[int]):
         await self.panels_live.close()
 
     def _trap_sigterm(self) -> None:
-        """SIGTERM quits like `q` (terminal restored, actions stopped, journal drained)."""
-        self._sigterm_saved: tuple[Any] | None = None
-        with contextlib.suppress(ValueError, RuntimeError, NotImplementedError):  # not main thread
-            previous = signal.getsignal(signal.SIGTERM)
-            asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, self.exit, 143)
-            self._sigterm_saved = (previous,)
+        """SIGTERM, and SIGHUP (the terminal or ssh session went away), quit like `q`:
+        terminal restored, running actions stopped and recorded as interrupted, journal
+        drained — never a local process orphaned silently."""
+        self._signals_saved: dict[int, Any] = {}
+        for sig, code in ((signal.SIGTERM, 143), (signal.SIGHUP, 129)):
+            with contextlib.suppress(ValueError, RuntimeError, NotImplementedError):
+                previous = signal.getsignal(sig)  # (not on the main thread: nothing to do)
+                asyncio.get_running_loop().add_signal_handler(sig, self.exit, code)
+                self._signals_saved[sig] = previous
 
     def _untrap_sigterm(self) -> None:
-        saved = getattr(self, "_sigterm_saved", None)
-        if saved is None:
-            return
-        with contextlib.suppress(ValueError, RuntimeError, NotImplementedError):
-            asyncio.get_running_loop().remove_signal_handler(signal.SIGTERM)
-            if saved[0] is not None:
-                signal.signal(signal.SIGTERM, saved[0])  # e.g. `warroom demo`'s own handler
-        self._sigterm_saved = None
+        saved = getattr(self, "_signals_saved", {})
+        for sig, previous in saved.items():
+            with contextlib.suppress(ValueError, RuntimeError, NotImplementedError):
+                asyncio.get_running_loop().remove_signal_handler(sig)
+                if previous is not None:
+                    signal.signal(sig, previous)  # e.g. `warroom demo`'s own handler
+        self._signals_saved = {}
 
     # -- data flow --------------------------------------------------------------------------
     def on_store_changed(self, _message: StoreChanged) -> None:
