@@ -68,10 +68,10 @@ class ColorProbe:
         if source.kind == "command":
             return await self._command(source, timeout), []
         if source.kind == "state_file":
-            return self._state_file(source)
+            return await asyncio.to_thread(self._state_file, source)
         if source.kind == "http":
             return await self._http(source, timeout), []
-        return self._file_map(source), []
+        return await asyncio.to_thread(self._file_map, source), []
 
     def _color(self, source: ColorSource, value: str | None, what: str) -> ColorReading:
         if value is None:
@@ -99,7 +99,8 @@ class ColorProbe:
 
     def _state_file(self, source: ColorSource) -> tuple[ColorReading, list[tuple[str, str]]]:
         values = read_key_values(self._read_file(source))
-        deploy = [(k, one_line(v)[:60]) for k, v in values.items() if k != source.key][:10]
+        deploy = [(one_line(k)[:40], one_line(v)[:60])
+                  for k, v in values.items() if k != source.key][:10]
         return self._color(source, values.get(source.key), f"key {source.key!r}"), deploy
 
     def _file_map(self, source: ColorSource) -> ColorReading:

@@ -62,7 +62,7 @@ async def run_local(
         return CommandOutput(None, "", error=f"cannot start {argv[0]!r}: {exc.strerror}")
     assert proc.stdout is not None
     try:
-        data = await asyncio.wait_for(proc.stdout.read(MAX_OUTPUT), timeout)
+        data = await asyncio.wait_for(_read_all(proc.stdout), timeout)
         code = await asyncio.wait_for(proc.wait(), timeout)
     except TimeoutError:
         kill_group(proc.pid, signal.SIGKILL)
@@ -73,6 +73,15 @@ async def run_local(
         kill_group(proc.pid, signal.SIGKILL)
         raise
     return CommandOutput(code, data.decode("utf-8", errors="replace"))
+
+
+async def _read_all(stream: asyncio.StreamReader) -> bytes:
+    """Everything up to EOF, keeping the first MAX_OUTPUT bytes (the rest is drained)."""
+    kept = bytearray()
+    while chunk := await stream.read(65536):
+        if len(kept) < MAX_OUTPUT:
+            kept += chunk[: MAX_OUTPUT - len(kept)]
+    return bytes(kept)
 
 
 def kill_group(pid: int, sig: int) -> bool:

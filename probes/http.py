@@ -12,7 +12,7 @@ import json
 import ssl
 import time
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from probes.sanitize import one_line
 from tui.core.config.services import Dependencies, JsonCondition, Service
@@ -96,17 +96,26 @@ async def _probe(
     import httpx
 
     url, seen = service.url, {service.url}
+    origin = _origin(service.url)
     needs_body = bool(service.json or service.dependencies)
     for _hop in range(service.max_redirects + 1):
         client = await clients.for_url(url, service.verify_tls, ca_file)
+        # configured headers (tokens) only ever go to the configured origin
+        headers = service.headers if _origin(url) == origin else {}
         try:
             async with client.stream(
-                service.method, url, headers=service.headers, timeout=timeout
+                service.method, url, headers=headers, timeout=timeout
             ) as response:
                 status = response.status_code
                 location = response.headers.get("location")
                 if status in REDIRECTS and location and status not in service.expect_status:
-                    url = urljoin(url, location)
+                    target = urljoin(url, location)
+                    if url.lower().startswith("https:") and not target.lower().startswith(
+                        "https:"
+                    ):
+                        return _result(service, State.DOWN,
+                                       "redirect from https to plain http refused", started)
+                    url = target
                     if url in seen:
                         return _result(service, State.DOWN, "redirect loop", started)
                     seen.add(url)
@@ -121,11 +130,18 @@ async def _probe(
     return _result(service, State.DOWN, f"too many redirects (> {service.max_redirects})", started)
 
 
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    default = {"http": 80, "https": 443}.get(parts.scheme.lower())
+    return parts.scheme.lower(), (parts.hostname or "").lower(), parts.port or default
+
+
 async def _read_capped(response: httpx.Response, cap: int) -> bytes | None:
-    """The body, or None when it is larger than `cap` bytes (reading stops at the cap)."""
+    """The decoded body (gzip/deflate undone), or None when it is larger than `cap` bytes
+    decoded — reading stops at the cap, so a compression bomb cannot fill memory."""
     chunks: list[bytes] = []
     size = 0
-    async for chunk in response.aiter_raw():
+    async for chunk in response.aiter_bytes():
         size += len(chunk)
         if size > cap:
             return None

@@ -135,3 +135,22 @@ pattern = '(x)'
 """)
     result = await read(config)
     assert result.readings[0].error == "timeout after 0.5 s"
+
+
+async def test_state_file_keys_are_inert(tmp_path):
+    (tmp_path / "state").write_text("active=blue\n\x1b[2J\x1b]0;owned\x1b\\X=1\n")
+    config = make_config(tmp_path, '[[color.sources]]\nkind = "state_file"\npath = "state"\n')
+    result = await read(config)
+    assert result.live == "blue"
+    assert all("\x1b" not in k + v for k, v in result.deploy_state)
+
+
+async def test_command_output_is_read_to_the_end(tmp_path):
+    sh = script(tmp_path, "echo deploying; sleep 0.2; echo 'Active color: green'\n")
+    config = make_config(tmp_path, f"""
+[[color.sources]]
+kind = "command"
+argv = ["{sh}"]
+pattern = 'Active color:\\s*(\\w+)'
+""")
+    assert (await read(config)).live == "green"

@@ -184,3 +184,34 @@ async def test_one_hung_target_never_delays_another(http_server):
         assert (await slow_task).reason == "timeout after 3.0 s"
     finally:
         await clients.aclose()
+
+
+async def test_configured_headers_never_follow_a_redirect_to_another_origin(http_server_factory):
+    first, other = http_server_factory(), http_server_factory()
+    target = other.route("/h", Fixed(200, b"ok")).replace("127.0.0.1", "localhost")
+    url = first.route("/r", Fixed(302, b"", {"Location": target}))
+    result = await probe(url, 'headers = { authorization = "Bearer SECRET" }\n')
+    assert result.state is State.OK
+    (_, _, sent, _), = [r for r in other.requests if r[1] == "/h"]
+    assert "SECRET" not in str(sent)
+
+
+async def test_https_to_plain_http_redirect_is_refused(http_server_factory, http_server,
+                                                      tls_material):
+    plain = http_server.route("/h", Fixed(200, b"ok"))
+    server = http_server_factory(tls="valid")
+    url = server.route("/r", Fixed(302, b"", {"Location": plain}))
+    result = await probe(url, ca_file=str(tls_material.trust_file("valid")))
+    assert result.state is State.DOWN
+    assert result.reason == "redirect from https to plain http refused"
+
+
+async def test_gzipped_health_body_is_decoded(http_server):
+    import gzip
+    import json as _json
+
+    body = gzip.compress(_json.dumps(HEALTHY).encode())
+    url = http_server.route("/h", Fixed(200, body, {"Content-Type": "application/json",
+                                                    "Content-Encoding": "gzip"}))
+    result = await probe(url, JSON_RULES)
+    assert result.state is State.OK, result.reason
