@@ -51,7 +51,7 @@ class LivePanels:
             yield LogsPanel(capacity=capacity, max_line=self.logs.max_line, save=self.save)
 
     def _pool(self) -> Any:
-        pool = getattr(self.app, "ssh_pool", None)
+        pool = getattr(self.app, "ssh", None) or getattr(self.app, "ssh_pool", None)
         if pool is None:
             from probes.ssh import SshPool
 
@@ -121,9 +121,14 @@ class LivePanels:
     async def act(self, host: str, name: str, action: str) -> str:
         if getattr(self.app, "read_only", False):
             raise PermissionError("read-only mode: container actions are disabled")
+        operator = getattr(self.app, "operator", None)
+        if operator is not None and not operator.armed:
+            raise PermissionError("view mode: arm operator mode first")
         if self.probe is None:
             raise RuntimeError("no containers probe")
         started = time.monotonic()
+        # write-ahead: the attempt is on disk before Docker is asked to do anything
+        await asyncio.to_thread(self._audit, host, name, action, "started", None, 0.0)
         outcome, reason = "ok", None
         try:
             message = await self.probe.act(host, name, action)  # type: ignore[arg-type]

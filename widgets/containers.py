@@ -125,7 +125,7 @@ class ContainersPanel(DataTable[Text]):
             problems.append("STALE: no fresh data")
         bad = sum(1 for r in snapshot.rows if r.state != "running" or r.health == "unhealthy")
         summary = f"{len(rows)} containers" + (f", {bad} not running/healthy" if bad else "")
-        self.border_subtitle = " · ".join([*problems, summary])
+        self.border_subtitle = Text(" · ".join([*problems, summary]))  # engine errors: text
         self.set_class(bool(problems), "-stale")
 
     @staticmethod
@@ -164,6 +164,10 @@ class ContainersPanel(DataTable[Text]):
             return
         if getattr(self.app, "read_only", False):
             self.notify("read-only mode: container actions are disabled", severity="warning")
+            return
+        operator = getattr(self.app, "operator", None)
+        if operator is not None and not operator.armed:
+            self.notify("view mode: arm operator mode first (o)", severity="warning")
             return
         if not self.actions_enabled or self.act is None:
             self.notify("container actions are disabled in the config", severity="warning")

@@ -70,12 +70,12 @@ class DeclareScreen(ModalScreen[DeclareRequest | None]):
                 for q in QUESTIONS[1:]:
                     with Horizontal():
                         yield Label(q.text)
-                        yield Select([(label, value) for value, label in q.choices],
+                        yield Select([(Text(label), value) for value, label in q.choices],
                                      prompt="(not sure)", id=f"q-{q.key}")
                 yield Static("", id="suggestion", markup=False)
                 with Horizontal():
                     yield Label("severity")
-                    yield Select([(f"{lv.name} — {lv.description}", lv.name)
+                    yield Select([(Text(f"{lv.name} — {lv.description}"), lv.name)
                                   for lv in self.policy.levels], value=self.policy.default,
                                  allow_blank=False, id="severity")
                 yield Input(value=self.commander, placeholder="incident commander",

@@ -73,7 +73,7 @@ class NoteScreen(ModalScreen[NoteRequest | None]):
                 yield Checkbox("pin (key event)", self.initial_pinned, id="pin")
                 yield Checkbox("attach evidence", False, id="evidence")
             if self.log_sources:
-                yield Select([(one_line(s)[:60], s) for s in self.log_sources],
+                yield Select([(Text(one_line(s)[:60]), s) for s in self.log_sources],
                              prompt="evidence: no log lines", id="logsrc")
             yield Static("", id="error", markup=False)
             with Horizontal():
