@@ -195,3 +195,21 @@ async def test_shutdown_records_interrupted_and_kills(
     await ex.shutdown()
     assert run.status == "interrupted" and not pid_alive(run.pid or 0)
     assert [r["outcome"] for r in records(journal)] == ["started", "running", "interrupted"]
+
+
+async def test_unwritable_journal_refuses_the_action_instead_of_crashing(
+    make_config: Callable[..., Config], tmp_path: Path
+) -> None:
+    """Write-ahead: when the attempt cannot be recorded (here the journal path is a directory:
+    a real OSError, as on a full or read-only disk), nothing spawns and the reason is shown."""
+    marker = tmp_path / "ran"
+    config = make_config(actions=[action("touch", ["touch", str(marker)])])
+    store = Store()
+    feed(store)
+    broken = tmp_path / "journal-is-a-directory"
+    broken.mkdir()
+    ex = armed_executor(config, store, Journal(broken))
+    run = await ex.run(ex.plan(config.actions[0]))
+    assert run.status == "refused" and "journal unwritable" in run.reason
+    assert not marker.exists()
+    assert ex.record_cancelled(ex.plan(config.actions[0])).startswith("journal unwritable")

@@ -147,16 +147,18 @@ class ActionsMixin:
             app.notify(f"{name}: {refusal}{hint}", severity="warning", markup=False)
             return
         if plan.error:
-            executor.record_blocked(plan)
+            problem = executor.record_blocked(plan)
             app.notify(f"{name}: {plan.error}", severity="error", markup=False)
+            if problem:
+                app.notify(problem, severity="error", markup=False)
             return
 
         def decided(result: ConfirmResult | None) -> None:
             if result is None:
-                if plan.passed:
-                    executor.record_cancelled(plan)
-                else:
-                    executor.record_blocked(plan)
+                record = executor.record_cancelled if plan.passed else executor.record_blocked
+                problem = record(plan)
+                if problem:
+                    app.notify(problem, severity="error", markup=False)
                 return
             run = executor.start(plan, result.confirmed, result.override_reason)
             self._shown_run = run

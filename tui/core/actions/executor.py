@@ -70,6 +70,10 @@ class Plan:
         return max(ages) if ages else None
 
 
+class JournalUnwritable(RuntimeError):
+    """The audit record could not be written (the attempt is refused or the gap is shown)."""
+
+
 @dataclass(eq=False)
 class Run:
     """One attempt of an action (also the terminal states of refused/blocked attempts)."""
@@ -91,6 +95,9 @@ class Run:
     done: asyncio.Event = field(default_factory=asyncio.Event)
     task: asyncio.Task[None] | None = None
     started_at: float = field(default_factory=time.monotonic)
+    journal: Any = None
+    """Where this attempt's records go, chosen once: every record of one attempt stays in one
+    journal even if an incident is declared or resolved while it runs."""
 
     @property
     def name(self) -> str:
@@ -172,21 +179,31 @@ class Executor:
         return run if run is not None and run.running else None
 
     # -- attempts that never run -----------------------------------------------------------
-    def record_cancelled(self, plan: Plan) -> None:
-        """The user dismissed the confirmation."""
-        self._audit(self._new_run(plan), "cancelled", reason="dismissed at confirmation")
+    def record_cancelled(self, plan: Plan) -> str | None:
+        """The user dismissed the confirmation. Returns a problem to show, or None."""
+        return self._record_only(plan, "cancelled", "dismissed at confirmation")
 
-    def record_blocked(self, plan: Plan) -> None:
-        """The preflight failed and the user did not override."""
-        self._audit(self._new_run(plan), "blocked", reason=_failures(plan))
+    def record_blocked(self, plan: Plan) -> str | None:
+        """The preflight failed and the user did not override. Returns a problem, or None."""
+        return self._record_only(plan, "blocked", _failures(plan))
+
+    def _record_only(self, plan: Plan, outcome: str, reason: str) -> str | None:
+        try:
+            self._audit(self._new_run(plan), outcome, reason=reason)
+        except JournalUnwritable as exc:
+            return str(exc)
+        return None
 
     def _new_run(self, plan: Plan) -> Run:
-        return Run(attempt=secrets.token_hex(6), plan=plan)
+        pin = getattr(self.journal, "current", None)
+        return Run(attempt=secrets.token_hex(6), plan=plan,
+                   journal=pin() if pin is not None else self.journal)
 
     def _finish_early(self, run: Run, status: str, reason: str) -> Run:
         run.status, run.reason = status, reason
         run.done.set()
-        self._audit(run, status, reason=reason)
+        with contextlib.suppress(JournalUnwritable):  # already said on screen via the run
+            self._audit(run, status, reason=reason)
         self._notify(run, "status")
         return run
 
@@ -213,10 +230,13 @@ class Executor:
         override = (override_reason or "").strip()
         if not fresh.passed and not override:
             return self._finish_early(run, "blocked", _failures(fresh))
+        try:  # write-ahead: nothing spawns unless the attempt is on disk first
+            self._audit(run, "started", confirmed=confirmed, overridden=not fresh.passed,
+                        override_reason=self.redact(override) if not fresh.passed else None)
+        except JournalUnwritable as exc:
+            return self._finish_early(run, "refused", str(exc))
         self.runs[fresh.action.name] = run
         run.status = "running"
-        self._audit(run, "started", confirmed=confirmed, overridden=not fresh.passed,
-                    override_reason=self.redact(override) if not fresh.passed else None)
         self._notify(run, "status")
         run.task = asyncio.create_task(self._execute(run), name=f"action:{run.name}")
         return run
@@ -281,9 +301,10 @@ class Executor:
 
         def pid(value: int) -> None:
             run.pid = value
-            self.journal.append("action", {"attempt": run.attempt, "action": run.name,
-                                           "outcome": "running", "pid": value,
-                                           "where": run.plan.where})
+            with contextlib.suppress(OSError):  # the started record is already on disk
+                run.journal.append("action", {"attempt": run.attempt, "action": run.name,
+                                              "outcome": "running", "pid": value,
+                                              "where": run.plan.where})
 
         if action.host == "local":
             cwd = str(self.config.path(expanded.cwd)) if expanded.cwd else self.config.base_dir
@@ -297,6 +318,12 @@ class Executor:
     def _close(self, run: Run, outcome: str, error: str | None) -> None:
         run.duration = time.monotonic() - run.started_at
         run.reason = self.redact(error or "")
+        try:
+            self._close_record(run, outcome)
+        except JournalUnwritable as exc:
+            run.reason = f"{run.reason}; {exc}" if run.reason else str(exc)
+
+    def _close_record(self, run: Run, outcome: str) -> None:
         self._audit(run, outcome, error=run.reason or None, exit_code=run.exit_status,
                     signal=run.signal, duration_s=round(run.duration, 3), pid=run.pid,
                     output_tail=tail((line + "\n" for _, line in run.lines), self.redact))
@@ -326,7 +353,10 @@ class Executor:
         run.effect_ok = observed == expected
         run.effect = (f"live color is now {observed}" if run.effect_ok else
                       f"expected live color {expected}, observed {observed or 'no new reading'}")
-        self._audit(run, "effect", expected=expected, observed=observed, ok=run.effect_ok)
+        try:
+            self._audit(run, "effect", expected=expected, observed=observed, ok=run.effect_ok)
+        except JournalUnwritable as exc:
+            run.effect = f"{run.effect} ({exc})"
 
     async def shutdown(self) -> None:
         """Stop every running action, recording each as interrupted."""
@@ -338,6 +368,9 @@ class Executor:
 
     def recover(self) -> list[dict[str, Any]]:
         """Close the attempts a killed app left open (call once at startup)."""
+        journals = getattr(self.journal, "open_journals", None)
+        if journals is not None:
+            return [record for j in journals() for record in close_unfinished(j)]
         return close_unfinished(self.journal) if hasattr(self.journal, "load") else []
 
     # -- audit -------------------------------------------------------------------------------
@@ -363,7 +396,11 @@ class Executor:
         if run.reason and "reason" not in extra and outcome not in ("started", "effect"):
             data["reason"] = run.reason
         data.update({k: v for k, v in extra.items() if v is not None})
-        self.journal.append("action", data)
+        try:
+            (run.journal or self.journal).append("action", data)
+        except OSError as exc:  # disk full, read-only filesystem: say so, never crash the app
+            raise JournalUnwritable(f"journal unwritable ({exc.strerror or exc}): "
+                                    f"{outcome} of {run.name} not recorded") from None
 
     def _notify(self, run: Run, event: str) -> None:
         if self.listener is not None:
