@@ -22,7 +22,12 @@ class Monitor:
     def __init__(self, config: Config, store: Store, remote: RemoteRunner | None = None) -> None:
         self.config = config
         self.store = store
-        remote = remote or default_remote_runner(config)
+        self._own_pool = None
+        if remote is None and config.hosts:  # `warroom status`: a pool of its own, closed below
+            from probes.ssh import SshPool
+
+            self._own_pool = SshPool(config.hosts, resolve=config.path)
+            remote = self._own_pool.command
         self.clients = HttpClients()
         self.scheduler = Scheduler()
         for service in config.services:
@@ -94,16 +99,8 @@ class Monitor:
     async def close(self) -> None:
         await self.scheduler.stop()
         await self.clients.aclose()
+        if self._own_pool is not None:
+            await self._own_pool.close_all()
 
 
 
-
-def default_remote_runner(config: Config) -> RemoteRunner | None:
-    """Commands on configured hosts go through the shared SSH pool (one connection a host)."""
-    if not config.hosts:
-        return None
-    try:
-        from probes.ssh import remote_runner
-    except ImportError:  # SSH support not installed in this build
-        return None
-    return remote_runner(config)
