@@ -168,3 +168,11 @@ def test_bad_config_starts_nothing(tmp_path):
     assert "\x1b" not in result.stdout + result.stderr
     status = warroom("status", "--config", str(bad))
     assert status.returncode == 3
+
+
+def test_lines_are_right_after_a_multi_line_string():
+    text = MINIMAL + 'x = """\n[[services]]\ntimout = 3\n"""\n'
+    text = text.replace('x = """', 'name2 = """') + '[[services]]\nname = "a"\nurl = "http://h/"\n'
+    text += "timout = 3\n"
+    message = errors(text)
+    assert "conf.toml:10: services[0].timout: unknown key" in message

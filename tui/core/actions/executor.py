@@ -293,7 +293,7 @@ class Executor:
         timeout = action.timeout
 
         def out(stream: str, text: str) -> None:
-            for line in sanitize(text).split("\n"):
+            for line in self.redact(sanitize(text)).split("\n"):  # secrets never on screen
                 if line or not text.endswith("\n"):
                     run.lines.append((stream, line))
                     run.line_count += 1

@@ -38,8 +38,13 @@ class LineIndex:
         counters: dict[str, int] = {}
         table: list[str] = []
         depth = 0  # bracket depth of a multi-line value being skipped
+        quote = ""  # the delimiter of an open multi-line string (""" or ''')
         for number, raw in enumerate(text.splitlines(), start=1):
             line = raw.strip()
+            if quote:
+                if raw.count(quote) % 2 == 1:
+                    quote = ""
+                continue
             if depth > 0:
                 depth += _bracket_balance(line)
                 continue
@@ -62,7 +67,13 @@ class LineIndex:
             if key:
                 path = _join([*table, *_split_dotted(key.group(1))])
                 self.lines.setdefault(path, number)
-                depth = max(0, _bracket_balance(raw[key.end():]))
+                value = raw[key.end():]
+                for delimiter in ('"""', "'''"):
+                    if value.count(delimiter) % 2 == 1:
+                        quote = delimiter
+                        break
+                else:
+                    depth = max(0, _bracket_balance(value))
 
     def line_of(self, path: str) -> int | None:
         """The line of `path` or of its nearest indexed ancestor."""
