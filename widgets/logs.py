@@ -91,30 +91,34 @@ class LogView(ScrollView, can_focus=True):
         batch = sorted(batch, key=_order)
         if not batch:
             return
-        if not self.lines or _order(batch[0]) >= _order(self.lines[-1]):
-            self.lines.extend(batch)
-            fresh = batch
-        else:  # an older line (a source's backlog): insert in time order, rebuild the view
-            for line in batch:
-                bisect.insort(self.lines, line, key=_order)
-            fresh = []
+        # Lines older than the newest one held (a source's backlog, a remote clock behind)
+        # are inserted where they belong, one bisect each; the rest is appended. The view is
+        # never re-filtered whole for a batch.
+        split = 0
+        if self.lines:
+            split = bisect.bisect_left(batch, _order(self.lines[-1]), key=_order)
+        older, newer = batch[:split], batch[split:]
+        inserted = False
+        for line in older:
+            bisect.insort(self.lines, line, key=_order)
+            if self._keep(line):
+                bisect.insort(self.view, line, key=_order)
+                inserted = True
+        self.lines.extend(newer)
         overflow = len(self.lines) - self.capacity
         if overflow > 0:
             cut = _order(self.lines[overflow - 1])
             del self.lines[:overflow]
             drop = bisect.bisect_right(self.view, cut, key=_order)
             del self.view[:drop]
-            if self.wrap and drop:
-                self._rebuild_rows()
-        if fresh:
-            added = [line for line in fresh if self._keep(line)]
-            self._append_view(added)
-        else:
-            self._refilter()
+            inserted = inserted or bool(drop)
+        if inserted and self.wrap:
+            self._rebuild_rows()
+        self._append_view([line for line in newer if self._keep(line)])
         if self.follow:  # backlog from before the panel started is not "skipped"
-            self._appended_since_render += sum(1 for x in fresh if x.ts >= self._started)
+            self._appended_since_render += sum(1 for x in batch if x.ts >= self._started)
         else:
-            self.new_while_paused += len(fresh)
+            self.new_while_paused += len(batch)
         self._update_size()
         self.refresh()
 
