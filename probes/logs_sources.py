@@ -11,8 +11,10 @@ from __future__ import annotations
 import asyncio
 import calendar
 import contextlib
+import errno
 import os
 import shlex
+import stat
 import threading
 import time
 from collections.abc import Coroutine
@@ -255,6 +257,16 @@ def _split(carry: bytearray) -> list[bytes]:
 
 
 # -- local file, like tail -F ------------------------------------------------------------------
+def _open_regular(path: str) -> Any:
+    """Open a log file for reading; a FIFO or device would block or never end: refused."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise OSError(errno.EINVAL, "not a regular file")
+    os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
+
+
 async def file_reader(source: LogSource, hub: LogHub, buf: SourceBuffer, poll: float = 0.2
                       ) -> None:
     mark = _Markers(hub, buf)
@@ -268,7 +280,7 @@ async def file_reader(source: LogSource, hub: LogHub, buf: SourceBuffer, poll: f
         while True:
             if fh is None:
                 try:
-                    fh = open(path, "rb")  # noqa: SIM115 - kept open while following
+                    fh = await asyncio.to_thread(_open_regular, path)
                 except OSError as exc:
                     mark(f"cannot open {shown}: {exc.strerror}; waiting for it")
                     await asyncio.sleep(poll * 5)
