@@ -166,11 +166,14 @@ def test_rollback_arms_confirms_runs_and_flips_the_color(
     tui.send_keys("BSpace")
     wait_screen(tui, lambda s: f"{idle}!" not in s, "the field without the extra character")
     tui.send_keys("Enter")
+    effect = re.compile(rf"live color is now\s+{idle}")
     screen = wait_screen(
-        tui, has_all("FINISHED", re.compile(rf"LIVE\s+{idle.upper()}\s+idle {live}")),
-        "the rollback to finish and the color panel to flip", timeout=30)
+        tui, lambda s: has_all("FINISHED", re.compile(rf"LIVE\s+{idle.upper()}\s+idle {live}"))(s)
+        # the effect check re-probes after the run: it may land a moment after FINISHED
+        and effect.search(s.replace("│", " ").replace("\n", " ")) is not None,
+        "the rollback to finish, the color panel to flip and the effect to be confirmed",
+        timeout=30)
     assert "Run rollback?" not in screen
-    assert re.search(rf"live color is now\s+{idle}", screen.replace("│", " ").replace("\n", " "))
 
 
 def test_note_appears_in_timeline_and_journal_and_resize_keeps_screen_intact(
