@@ -66,6 +66,7 @@ class Sample:
     objects: int
     lines: int
     transitions: int
+    entries: int
     cpu_s: float
 
 
@@ -176,6 +177,11 @@ def task_kinds() -> Counter[str]:
     return kinds
 
 
+def object_kinds() -> Counter[str]:
+    """gc-tracked objects by type (module.qualname): which kind accumulates."""
+    return Counter(f"{type(o).__module__}.{type(o).__qualname__}" for o in gc.get_objects())
+
+
 def proc_status() -> tuple[float, int]:
     rss, threads = 0.0, 0
     for line in Path("/proc/self/status").read_text().splitlines():
@@ -198,6 +204,7 @@ async def run_soak(args: argparse.Namespace, config_path: Path) -> tuple[list[Sa
     app.store.on_transition(lambda _t: transitions.__setitem__(0, transitions[0] + 1))
     samples: list[Sample] = []
     kinds: list[Counter[str]] = []
+    objects: list[Counter[str]] = []
     t0 = time.monotonic()
     end = t0 + args.minutes * 60
     while time.monotonic() < end and not runner.done():
@@ -208,10 +215,12 @@ async def run_soak(args: argparse.Namespace, config_path: Path) -> tuple[list[Sa
             t=time.monotonic() - t0, rss_mb=rss, fds=len(os.listdir("/proc/self/fd")),
             threads=threads, tasks=len(asyncio.all_tasks()), objects=len(gc.get_objects()),
             lines=sum(b.received for b in hub.buffers.values()) if hub else 0,
-            transitions=transitions[0], cpu_s=usage.ru_utime + usage.ru_stime))
+            transitions=transitions[0], cpu_s=usage.ru_utime + usage.ru_stime,
+            entries=len(getattr(getattr(app, "incident_live", None), "entries", ()))))
         s = samples[-1]
         if (s.t >= args.warmup and not kinds) or time.monotonic() + args.sample >= end:
             kinds.append(task_kinds())
+            objects.append(object_kinds())
         print(f"{s.t:6.0f}s rss {s.rss_mb:6.1f} MB fds {s.fds:3} threads {s.threads:3} "
               f"tasks {s.tasks:3} objects {s.objects:8} lines {s.lines:8} "
               f"transitions {s.transitions:5}", file=sys.stderr, flush=True)
@@ -219,6 +228,9 @@ async def run_soak(args: argparse.Namespace, config_path: Path) -> tuple[list[Sa
     if len(kinds) >= 2:
         grew = (kinds[-1] - kinds[0]).most_common(8)
         print("tasks that accumulated after the warm-up: "
+              + (", ".join(f"{k} +{n}" for k, n in grew) or "none"), file=sys.stderr)
+        grew = (objects[-1] - objects[0]).most_common(12)
+        print("objects that accumulated after the warm-up: "
               + (", ".join(f"{k} +{n}" for k, n in grew) or "none"), file=sys.stderr)
     app.exit()
     await asyncio.wait_for(runner, 30)
@@ -241,6 +253,7 @@ def main() -> int:
     p.add_argument("--interval", type=float, default=0.2)
     p.add_argument("--chatter", type=float, default=0.005, help="demo s between log lines")
     p.add_argument("--chaos", type=float, default=15.0)
+    p.add_argument("--no-flip", action="store_true", help="checks stay healthy (control run)")
     p.add_argument("--daemon-every", type=float, default=120.0)
     p.add_argument("--no-private-dockerd", action="store_true")
     p.add_argument("--csv", type=Path)
@@ -270,14 +283,16 @@ def main() -> int:
         config_path.write_text(tomli_w.dumps(soak_config(demo, name, args.interval)))
         flipper = Flipper(demo.dir)
         chaos = Chaos(url, name, args.chaos, args.daemon_every, dockerd)
-        flipper.start()
+        if not args.no_flip:
+            flipper.start()
         chaos.start()
         try:
             samples, _app = asyncio.run(run_soak(args, config_path))
         finally:
             flipper.stop.set()
             chaos.stop.set()
-            flipper.join()
+            if flipper.is_alive():
+                flipper.join()
             chaos.join()
     finally:
         if demo:
@@ -287,10 +302,10 @@ def main() -> int:
             dockerd.remove()
         shutil.rmtree(tmp, ignore_errors=True)
     if args.csv:
-        head = "t,rss_mb,fds,threads,tasks,objects,lines,transitions,cpu_s\n"
+        head = "t,rss_mb,fds,threads,tasks,objects,lines,transitions,entries,cpu_s\n"
         args.csv.write_text(head + "".join(
             f"{s.t:.1f},{s.rss_mb:.1f},{s.fds},{s.threads},{s.tasks},{s.objects},{s.lines},"
-            f"{s.transitions},{s.cpu_s:.1f}\n" for s in samples))
+            f"{s.transitions},{s.entries},{s.cpu_s:.1f}\n" for s in samples))
     report(samples, args, flipper.flips, chaos.counts)
     return 0
 
@@ -302,24 +317,25 @@ def report(samples: list[Sample], args: argparse.Namespace, flips: int,
           f"container restarts {chaos['restart']}, kills {chaos['kill']}, "
           f"engine stop/start {chaos['engine']}.\n")
     print("| minute | RSS MB | fds | threads | asyncio tasks | gc objects (k) "
-          "| log lines received | transitions | CPU s |")
-    print("|---|---|---|---|---|---|---|---|---|")
+          "| log lines received | transitions | journal entries | CPU s |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     minute = -1
     for s in samples:
         if int(s.t // 60) != minute:
             minute = int(s.t // 60)
             print(f"| {minute} | {s.rss_mb:.1f} | {s.fds} | {s.threads} | {s.tasks} | "
-                  f"{s.objects / 1000:.0f} | {s.lines} | {s.transitions} | {s.cpu_s:.0f} |")
+                  f"{s.objects / 1000:.0f} | {s.lines} | {s.transitions} | {s.entries} "
+                  f"| {s.cpu_s:.0f} |")
     s = samples[-1]
     print(f"| end ({s.t / 60:.1f}) | {s.rss_mb:.1f} | {s.fds} | {s.threads} | {s.tasks} | "
-          f"{s.objects / 1000:.0f} | {s.lines} | {s.transitions} | {s.cpu_s:.0f} |")
+          f"{s.objects / 1000:.0f} | {s.lines} | {s.transitions} | {s.entries} | {s.cpu_s:.0f} |")
     steady = [s for s in samples if s.t >= args.warmup]
     if len(steady) < 8:
         return
     q = max(1, len(steady) // 4)
     last = steady[-q:]
     print("\n| metric (after warm-up) | first quarter mean | last quarter mean | max | "
-          "slope per hour | verdict |")
+          "slope per hour (all / last quarter) | verdict |")
     print("|---|---|---|---|---|---|")
     for field, tol in (("rss_mb", 0.05), ("fds", 0.0), ("threads", 0.0), ("tasks", 0.0),
                        ("objects", 0.05)):
@@ -327,11 +343,15 @@ def report(samples: list[Sample], args: argparse.Namespace, flips: int,
         a = sum(ys[:q]) / q
         b = sum(getattr(s, field) for s in last) / q
         per_h = slope([s.t for s in steady], ys) * 3600
+        tail_h = slope([s.t for s in last], ys[-q:]) * 3600
         # flat: the last quarter is no higher than the first (plus 5 % for RSS/objects, plus
-        # the in-flight blips of one reconnect for the counts)
+        # the in-flight blips of one reconnect for the counts); settling: higher, but the last
+        # quarter rises at under a quarter of the overall rate (caches filling, then full)
         allowed = a * tol if tol else max(2.0, 0.1 * a)
-        verdict = "flat" if b - a <= allowed else "GROWS"
-        print(f"| {field} | {a:.1f} | {b:.1f} | {max(ys):.0f} | {per_h:+.1f} | {verdict} |")
+        verdict = "flat" if b - a <= allowed else (
+            "settling" if tail_h < 0.25 * per_h else "GROWS")
+        print(f"| {field} | {a:.1f} | {b:.1f} | {max(ys):.0f} | {per_h:+.1f} / {tail_h:+.1f} "
+              f"| {verdict} |")
 
 
 if __name__ == "__main__":
