@@ -35,8 +35,12 @@ async def test_hung_job_does_not_delay_others_and_rounds_never_overlap():
 
     scheduler = Scheduler([job("fast", fast, fast_results), job("hung", hung, hung_results)])
     scheduler.start()
-    while len(hung_results) < 1 or len(fast_results) < 10:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 30  # bounded: a stuck job fails here with what it knows
+    while (len(hung_results) < 1 or len(fast_results) < 10) and loop.time() < deadline:
         await asyncio.sleep(0.02)
+    states = [(t.get_name(), t.done()) for t in scheduler._tasks]
+    assert hung_results and len(fast_results) >= 10, (fast_results[-3:], hung_results, states)
     scheduler.refresh_now()
     await scheduler.stop()
     assert hung_results[0] == "timeout 0.3"
