@@ -57,6 +57,7 @@ class Scheduler:
     def __init__(self, jobs: list[Job] | None = None) -> None:
         self.jobs: list[Job] = list(jobs or [])
         self._tasks: list[asyncio.Task[None]] = []
+        self._stopping = False
 
     def add(self, job: Job) -> None:
         self.jobs.append(job)
@@ -69,7 +70,7 @@ class Scheduler:
 
     async def _loop(self, job: Job) -> None:
         loop = asyncio.get_running_loop()
-        while True:
+        while not self._stopping:
             started = loop.time()
             job.wake.clear()
             await job.run_once()
@@ -89,9 +90,19 @@ class Scheduler:
         return list(await asyncio.gather(*(job.run_once() for job in self.jobs)))
 
     async def stop(self) -> None:
+        """Stop every job. Python 3.11's `wait_for` can swallow a cancellation that lands as
+        its inner future completes, so a flag ends the loops too, and cancelling repeats
+        until every task is done (a swallowed cancel must not hang the app's exit)."""
+        self._stopping = True
+        pending = set(self._tasks)
+        while pending:
+            for task in pending:
+                task.cancel()
+            for job in self.jobs:
+                job.wake.set()
+            _done, pending = await asyncio.wait(pending, timeout=1.0)
         for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+            if not task.cancelled():
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    task.result()
         self._tasks.clear()
