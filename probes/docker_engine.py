@@ -22,6 +22,7 @@ from typing import Any
 from tui.core.config.containers import ContainersConfig
 from tui.core.docker_model import ContainerRow, EngineStatus
 from tui.core.model import utcnow
+from tui.core.tasks import cancel_and_wait
 
 from .sanitize import one_line
 
@@ -98,9 +99,7 @@ class EngineWatcher:
         """Stop watching: cancel the loop, close sockets, end every thread."""
         self._closing = True
         if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._task
+            await cancel_and_wait([self._task], kick=self._wake.set)
         await self._disconnect()
         self._pool.shutdown(wait=False, cancel_futures=True)
         for _ in range(200):  # in-flight calls end at the latest with the client timeout
@@ -187,7 +186,7 @@ class EngineWatcher:
         loop = asyncio.get_running_loop()
         next_reconcile = loop.time() + self.config.reconcile_interval
         next_stats = loop.time() + (0.5 if self.config.stats else 1e12)
-        while True:
+        while not self._closing:
             timeout = max(0.0, min(next_reconcile, next_stats) - loop.time())
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout)

@@ -11,7 +11,6 @@ the pending batch stays bounded and `dropped` counts what it never saw.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import itertools
 import re
 import time
@@ -22,6 +21,7 @@ from typing import Any
 
 from tui.core.config.logs import LogsConfig, LogSource
 from tui.core.logline import ERROR, MARKER, NORMAL, SEQ, WARN, LogLine
+from tui.core.tasks import cancel_and_wait
 
 from .sanitize import clean_keep_sgr, strip_sgr
 
@@ -81,11 +81,7 @@ class LogHub:
             self._tasks.append(asyncio.create_task(reader, name=f"logs-{buf.tag}"))
 
     async def close(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        await cancel_and_wait(self._tasks)
         self._tasks.clear()
         if self._flusher is not None:
             self._flusher.cancel()

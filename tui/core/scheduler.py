@@ -13,6 +13,8 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from tui.core.tasks import cancel_and_wait
+
 Probe = Callable[[], Awaitable[Any]]
 Deliver = Callable[[Any], None]
 OnTimeout = Callable[[float], Any]
@@ -90,19 +92,8 @@ class Scheduler:
         return list(await asyncio.gather(*(job.run_once() for job in self.jobs)))
 
     async def stop(self) -> None:
-        """Stop every job. Python 3.11's `wait_for` can swallow a cancellation that lands as
-        its inner future completes, so a flag ends the loops too, and cancelling repeats
-        until every task is done (a swallowed cancel must not hang the app's exit)."""
+        """Stop every job: the flag ends the loops, cancelling repeats until all are done
+        (see `tui.core.tasks`: a swallowed cancel must not hang the app's exit)."""
         self._stopping = True
-        pending = set(self._tasks)
-        while pending:
-            for task in pending:
-                task.cancel()
-            for job in self.jobs:
-                job.wake.set()
-            _done, pending = await asyncio.wait(pending, timeout=1.0)
-        for task in self._tasks:
-            if not task.cancelled():
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    task.result()
+        await cancel_and_wait(self._tasks, kick=lambda: [j.wake.set() for j in self.jobs])
         self._tasks.clear()
