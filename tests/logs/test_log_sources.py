@@ -30,10 +30,11 @@ def _texts(lines: list[LogLine], tag: str | None = None) -> list[str]:
 @pytest.mark.docker
 async def test_docker_tail_follow_reattach_and_merge(container_factory: Any) -> None:
     blue = container_factory(
-        "for i in 1 2 3 4 5; do echo blue-old-$i; done; sleep 0.5; echo 'ERROR blue boom' >&2;"
+        "for i in 1 2 3 4 5; do echo blue-old-$i; done; sleep 4; echo 'ERROR blue boom' >&2;"
         " while true; do echo blue-tick; sleep 0.2; done", name="blue")
     green = container_factory("echo green-1; echo 'WARN green slow'; sleep 600", name="green")
-    await asyncio.sleep(0.3)
+    # attach while the last two lines are old-4 and old-5 (a 4 s window, even under load)
+    await eventually(lambda: b"blue-old-5" in blue.logs(), what="the old lines printed")
     hub, got = _hub(LogSource(kind="docker", container=blue.name, name="blue", tail=2),
                     LogSource(kind="docker", container=green.name, name="green"))
     hub.start()
