@@ -42,8 +42,8 @@ def render_clock(view: ClockView, rank: int | None = None) -> Text:
     text = Text()
     now, state = view.now, view.state
     if state is None:
-        text.append("○ no incident declared", style="dim")
-        text.append(f"   {now:%H:%M:%S} UTC\n", style="bold")
+        # no ticking seconds here when idle: the banner has the clock (cost at rest)
+        text.append("○ no incident declared\n", style="dim")
         text.append("i declares one · n adds a note", style="dim")
         if view.last_resolved is not None:
             last = view.last_resolved

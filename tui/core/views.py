@@ -47,8 +47,8 @@ class ColorView:
 def age_text(seconds: float | None) -> str:
     if seconds is None:
         return "-"
-    if seconds < 60:
-        return f"{seconds:.0f}s"
+    if seconds < 60:  # 5 s steps: a panel at rest is not redrawn every second for its ages
+        return f"{int(seconds // 5 * 5)}s"
     if seconds < 3600:
         return f"{seconds // 60:.0f}m"
     return f"{seconds // 3600:.0f}h"
