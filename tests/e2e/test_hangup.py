@@ -44,8 +44,13 @@ def test_hangup_mid_action_stops_it_and_records_interrupted(
     wait_until(lambda: _pids_with(marker), timeout=15, what="the action's process")
     tui.kill()  # the terminal goes away: the app gets SIGHUP
     wait_until(lambda: not _pids_with(marker), timeout=20, what="the action stopped")
-    journals = list((xdg_dirs.state / "warroom" / "incidents").glob("*.jsonl"))
-    records = [json.loads(line) for j in journals for line in j.read_text().splitlines()]
-    outcomes = [r["data"].get("outcome") for r in records
+
+    def outcomes() -> list[str]:
+        journals = (xdg_dirs.state / "warroom" / "incidents").glob("*.jsonl")
+        records = [json.loads(line) for j in journals for line in j.read_text().splitlines()]
+        return [r["data"].get("outcome") for r in records
                 if r["kind"] == "action" and r["data"].get("action") == "long-step"]
-    assert outcomes[0] == "started" and outcomes[-1] == "interrupted", outcomes
+
+    # the record is written as the app winds down, just after the process group is gone
+    wait_until(lambda: "interrupted" in outcomes(), timeout=20, what="the interrupted record")
+    assert outcomes()[0] == "started" and outcomes()[-1] == "interrupted", outcomes()
