@@ -35,7 +35,11 @@ class IncidentClockPanel(Static):
 
     def show(self, view: ClockView, rank: int | None = None) -> None:
         self.view = view
-        self.update(render_clock(view, rank))
+        text = render_clock(view, rank)
+        if text == getattr(self, "_text", None):
+            return  # unchanged (no incident, nothing ticking): no repaint, no bytes
+        self._text = text
+        self.update(text)
 
 
 def render_clock(view: ClockView, rank: int | None = None) -> Text:

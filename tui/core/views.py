@@ -44,6 +44,21 @@ class ColorView:
     warnings: tuple[str, ...]
 
 
+LATENCY_STEPS = (10, 20, 50, 100, 200, 500, 1000, 2000, 5000)
+
+
+def latency_text(ms: float | None) -> str:
+    """Latency on a 1-2-5 scale ("≤20ms", "≤1s"): the order of magnitude is what a glance
+    needs, and a panel at rest is not redrawn for every millisecond of jitter. Exact figures
+    stay in the reasons (e.g. "slow: 1234 ms > 1000 ms") and in `warroom status --json`."""
+    if ms is None:
+        return "-"
+    for step in LATENCY_STEPS:
+        if ms <= step:
+            return f"≤{step}ms" if step < 1000 else f"≤{step // 1000}s"
+    return f"{ms / 1000:.0f}s"
+
+
 def age_text(seconds: float | None) -> str:
     if seconds is None:
         return "-"
@@ -67,7 +82,7 @@ def health_rows(
             rows.append(HealthRow(service.name, service.name, service.color or "", State.UNKNOWN,
                                   "-", "", "-", "waiting for the first result"))
             continue
-        latency = f"{check.latency_ms:.0f}ms" if check.latency_ms is not None else "-"
+        latency = latency_text(check.latency_ms)
         reason = check.reason
         if state is State.STALE:
             reason = f"STALE (last: {check.state.value}, {check.reason})"

@@ -56,7 +56,7 @@ def color_section(env: DemoEnv) -> dict[str, Any]:
     d = env.dir
     return {
         "colors": list(files.COLORS),
-        "interval": 2.0,
+        "interval": 5.0,  # a command and three file/HTTP reads: every 5 s is plenty
         "sources": [
             {"kind": "command", "name": "bluegreen.sh status",
              "argv": [str(env.script("bluegreen.sh")), "status"],
