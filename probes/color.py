@@ -17,6 +17,7 @@ from probes.command import CommandOutput, run_local
 from probes.http import HttpClients, describe_error, lookup
 from probes.sanitize import one_line, sanitize
 from tui.core.config.color import ColorConfig, ColorSource
+from tui.core.config.interpolate import parse_key_values
 from tui.core.config.schema import Config
 from tui.core.model import ColorReading, ColorResult, utcnow
 
@@ -98,7 +99,7 @@ class ColorProbe:
         return self._color(source, match.group(1) if match else None, "output")
 
     def _state_file(self, source: ColorSource) -> tuple[ColorReading, list[tuple[str, str]]]:
-        values = read_key_values(self._read_file(source))
+        values = parse_key_values(self._read_file(source))
         deploy = [(one_line(k)[:40], one_line(v)[:60])
                   for k, v in values.items() if k != source.key][:10]
         return self._color(source, values.get(source.key), f"key {source.key!r}"), deploy
@@ -130,17 +131,6 @@ class ColorProbe:
         except ValueError:
             return ColorReading(source.label, None, "body is not JSON")
         return self._color(source, value if isinstance(value, str) else None, "json")
-
-
-def read_key_values(text: str) -> dict[str, str]:
-    """`key=value` lines (comments and blanks ignored)."""
-    values: dict[str, str] = {}
-    for line in text.splitlines():
-        line = line.strip()
-        if line and not line.startswith("#") and "=" in line:
-            key, _, value = line.partition("=")
-            values[key.strip()] = value.strip().strip("\"'")
-    return values
 
 
 def agree(readings: tuple[ColorReading, ...]) -> str | None:

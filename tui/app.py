@@ -157,7 +157,6 @@ class WarroomApp(IncidentAppMixin, ActionsMixin, App[int]):
         screen = self.screen_stack[0]
         for pane in self.panes:
             screen.set_class(pane == name, f"show-{pane}")
-        self.current_pane = name
         for bar in self.query(PaneBar):
             bar.show(self.panes, name)
         if screen.has_class("wide"):

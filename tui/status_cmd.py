@@ -21,16 +21,13 @@ from rich.text import Text
 
 from tui.cli import config_arg
 from tui.core.config import Config, ConfigError, find_config, load_config
-from tui.core.model import State, utcnow
+from tui.core.model import utcnow
 from tui.core.monitor import Monitor
 from tui.core.scheduler import GRACE
 from tui.core.store import Store
 from tui.core.verdict import Exit, Verdict, verdict
+from widgets.styles import state_text  # rich only: `status` still never imports textual
 
-STYLE = {
-    State.OK: "green", State.DEGRADED: "yellow", State.DOWN: "bold red",
-    State.UNKNOWN: "magenta", State.STALE: "magenta",
-}
 EXIT_STYLE = {Exit.OK: "green", Exit.WARNING: "yellow", Exit.CRITICAL: "bold red",
               Exit.UNKNOWN: "magenta"}
 
@@ -129,14 +126,14 @@ def render(console: Console, config: Config, store: Store, result: Verdict) -> N
         latency = f"{check.latency_ms:.0f} ms" if check and check.latency_ms is not None else "-"
         table.add_row(
             Text(service.name), Text(service.color or "-"),
-            Text(f"{state.symbol} {state.value}", style=STYLE[state]), Text(latency),
+            state_text(state), Text(latency),
             Text((check.detail("x-build") if check else None) or "-"),
             Text(check.reason if check else "no result"),
         )
         for child in check.children if check else ():
             table.add_row(
                 Text(f"  └ {child.name}"), Text(""),
-                Text(f"{child.state.symbol} {child.state.value}", style=STYLE[child.state]),
+                state_text(child.state),
                 Text(""), Text(""), Text(child.reason),
             )
     console.print(table)

@@ -83,10 +83,6 @@ class Monitor:
             on_error=lambda exc: failed(f"probe error: {one_line(str(exc))[:80]}"),
         )
 
-    def add_job(self, job: Job) -> None:
-        """Other panels (containers, logs ...) schedule their probes here too."""
-        self.scheduler.add(job)
-
     def start(self) -> None:
         self.scheduler.start()
 

@@ -41,8 +41,6 @@ class Store:
         self._listeners: list[Listener] = []
         self._transition_listeners: list[TransitionListener] = []
         self._color_listeners: list[ColorListener] = []
-        self.transitions: list[Transition] = []
-        """Transitions seen by this process, newest last (bounded)."""
 
     # -- subscriptions -------------------------------------------------------------------
     def subscribe(self, listener: Listener) -> None:
@@ -132,8 +130,6 @@ class Store:
         else:
             reason = result.reason
         transition = Transition(key, old, new, reason, now)
-        self.transitions.append(transition)
-        del self.transitions[:-500]
         for listener in list(self._transition_listeners):
             listener(transition)
         return transition

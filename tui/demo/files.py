@@ -10,6 +10,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from ..core.config.interpolate import parse_key_values
+
 COLORS = ("blue", "green")
 DEPENDENCIES = ("database", "redis", "queue")
 MODES = (*DEPENDENCIES, "down", "reset", "slow", "html")
@@ -73,13 +75,7 @@ def read_kv(path: Path) -> dict[str, str]:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return {}
-    out: dict[str, str] = {}
-    for line in text.splitlines():
-        line = line.strip()
-        if line and not line.startswith("#") and "=" in line:
-            key, _, value = line.partition("=")
-            out[key.strip()] = value.strip()
-    return out
+    return parse_key_values(text)
 
 
 def write_kv(path: Path, values: dict[str, str]) -> None:

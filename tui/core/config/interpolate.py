@@ -43,23 +43,28 @@ def interpolate(data: Any, env: Mapping[str, str], ctx: Ctx, path: str = "") -> 
     return _VAR.sub(replace, data)
 
 
-def read_env_file(path: Path) -> dict[str, str]:
-    """Parse a `KEY=VALUE` env file (comments, blank lines, `export`, quotes allowed)."""
+def parse_key_values(text: str, names_only: bool = False) -> dict[str, str]:
+    """`KEY=VALUE` lines: comments, blank lines, `export ` and surrounding quotes allowed.
+    The one parser for env files, deploy state files and the demo's flag files;
+    `names_only` keeps just keys that are valid variable names (env files)."""
     values: dict[str, str] = {}
-    for raw in path.read_text(encoding="utf-8", errors="replace").splitlines():
+    for raw in text.splitlines():
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
-        line = line.removeprefix("export ").strip()
-        key, sep, value = line.partition("=")
-        key = key.strip()
-        if not sep or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key):
+        key, sep, value = line.removeprefix("export ").strip().partition("=")
+        key, value = key.strip(), value.strip()
+        if not sep or (names_only and not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key)):
             continue
-        value = value.strip()
         if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
             value = value[1:-1]
         values[key] = value
     return values
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    """Parse a `KEY=VALUE` env file."""
+    return parse_key_values(path.read_text(encoding="utf-8", errors="replace"), names_only=True)
 
 
 def environment(extra: Mapping[str, str] | None = None) -> dict[str, str]:
