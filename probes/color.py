@@ -15,11 +15,11 @@ from collections.abc import Awaitable, Callable
 
 from probes.command import CommandOutput, run_local
 from probes.http import HttpClients, describe_error, lookup
-from probes.sanitize import one_line, sanitize
 from tui.core.config.color import ColorConfig, ColorSource
 from tui.core.config.interpolate import parse_key_values
 from tui.core.config.schema import Config
 from tui.core.model import ColorReading, ColorResult, utcnow
+from tui.core.sanitize import one_line, sanitize
 
 MAX_FILE = 256 * 1024
 RemoteRunner = Callable[[str, tuple[str, ...], float], Awaitable[CommandOutput]]

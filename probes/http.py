@@ -14,9 +14,9 @@ import time
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
-from probes.sanitize import one_line
 from tui.core.config.services import Dependencies, JsonCondition, Service
 from tui.core.model import CheckResult, State, SubResult, utcnow
+from tui.core.sanitize import one_line
 
 if TYPE_CHECKING:
     import httpx  # imported for real in the thread that builds the first client (~70 ms)

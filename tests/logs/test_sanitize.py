@@ -1,4 +1,4 @@
-"""probes.sanitize: every hostile sequence is inert; SGR colours may survive; no markup."""
+"""tui.core.sanitize: every hostile sequence is inert; SGR colours may survive; no markup."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from rich.console import Console
 from rich.text import Text
 
-from probes.sanitize import clip, decode, one_line, sanitize, to_text
+from tui.core.sanitize import clip, decode, one_line, sanitize, to_text
 
 ESC = "\x1b"
 HOSTILE = {

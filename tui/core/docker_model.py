@@ -1,6 +1,6 @@
 """Plain data of the container panel (no I/O here: widgets import these types).
 
-Every text field is already sanitized (`probes.sanitize.one_line`) when a row is built.
+Every text field is already sanitized (`tui.core.sanitize.one_line`) when a row is built.
 """
 
 from __future__ import annotations

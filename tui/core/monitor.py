@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from probes.color import ColorProbe, RemoteRunner
 from probes.http import HttpClients, check_http
-from probes.sanitize import one_line
 from tui.core.config.schema import Config
 from tui.core.config.services import Service
 from tui.core.model import CheckResult, ColorReading, ColorResult, State, utcnow
+from tui.core.sanitize import one_line
 from tui.core.scheduler import Job, Scheduler
 from tui.core.store import Store
 

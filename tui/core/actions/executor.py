@@ -20,10 +20,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from probes.sanitize import sanitize
 from probes.ssh import SshError, SshPool, known_hosts_name
 from tui.core.config.actions import Action
 from tui.core.config.schema import Config
+from tui.core.sanitize import sanitize
 from tui.core.store import Store
 
 from .audit import JournalLike, Redactor, close_unfinished, tail
