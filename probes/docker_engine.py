@@ -22,9 +22,8 @@ from typing import Any
 from tui.core.config.containers import ContainersConfig
 from tui.core.docker_model import ContainerRow, EngineStatus
 from tui.core.model import utcnow
+from tui.core.sanitize import one_line
 from tui.core.tasks import cancel_and_wait
-
-from .sanitize import one_line
 
 BaseUrl = Callable[[], Awaitable[str | None]]
 """Returns the engine URL to use (None: DOCKER_HOST / the default socket)."""

@@ -21,9 +21,8 @@ from typing import Any
 
 from tui.core.config.logs import LogsConfig, LogSource
 from tui.core.logline import ERROR, MARKER, NORMAL, SEQ, WARN, LogLine
+from tui.core.sanitize import clean_keep_sgr, strip_sgr
 from tui.core.tasks import cancel_and_wait
-
-from .sanitize import clean_keep_sgr, strip_sgr
 
 
 class Classifier:

@@ -21,9 +21,9 @@ from collections.abc import Coroutine
 from typing import Any
 
 from tui.core.config.logs import LogSource, parse_since
+from tui.core.sanitize import decode, one_line
 
 from .logs import LogHub, SourceBuffer
-from .sanitize import decode, one_line
 
 MAX_WAIT = 5.0
 _CHUNK = 65536
