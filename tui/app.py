@@ -8,14 +8,17 @@ import datetime as dt
 import os
 import signal
 from collections.abc import Callable, Sequence
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Footer
+from textual.widgets._toast import ToastRack
 
 from tui.commands import WarroomCommands
 from tui.core.config import Config
@@ -47,6 +50,9 @@ PANES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("timeline", ("TimelinePanel",)),
 )
 """Narrow screens show the health panel and one of these panes (keys 1, 2 ...); wide show all."""
+
+
+W = TypeVar("W", bound=Widget)
 
 
 class StoreChanged(Message):
@@ -101,6 +107,7 @@ class WarroomApp(IncidentAppMixin, ActionsMixin, App[int]):
         self._dirty = True
         self.title = f"warroom · {config.environment.name}"
         self.panels_live = LivePanels(self)  # containers + logs panels, when configured
+        self._panel_cache: dict[type[Widget], list[Any]] = {}
 
     # -- layout -----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -157,7 +164,7 @@ class WarroomApp(IncidentAppMixin, ActionsMixin, App[int]):
         screen = self.screen_stack[0]
         for pane in self.panes:
             screen.set_class(pane == name, f"show-{pane}")
-        for bar in self.query(PaneBar):
+        for bar in self.panels(PaneBar):
             bar.show(self.panes, name)
         if screen.has_class("wide"):
             for widget in self.query(f".pane-{name}"):
@@ -199,6 +206,16 @@ class WarroomApp(IncidentAppMixin, ActionsMixin, App[int]):
                     signal.signal(sig, previous)  # e.g. `warroom demo`'s own handler
         self._signals_saved = {}
 
+    def panels(self, kind: type[W]) -> list[W]:
+        """The main screen's widgets of `kind`. Looked up once, as the layout is fixed after
+        compose (a DOM query on every tick was a sixth of the idle CPU); [] once they are
+        gone, while the app shuts down."""
+        found = self._panel_cache.get(kind)
+        if not found or not all(w.is_attached for w in found):
+            found = list(self.screen_stack[0].query(kind)) if self.screen_stack else []
+            self._panel_cache[kind] = found
+        return found
+
     # -- data flow --------------------------------------------------------------------------
     def on_store_changed(self, _message: StoreChanged) -> None:
         self._dirty = True
@@ -207,7 +224,7 @@ class WarroomApp(IncidentAppMixin, ActionsMixin, App[int]):
     def _tick(self) -> None:
         now = self.clock()
         self.store.sweep(now)
-        for banner in self.query(Banner):  # none while the app is shutting down
+        for banner in self.panels(Banner):  # none while the app is shutting down
             banner.now = now
         self.incident_tick(now)
         self._dirty = True  # ages move on
@@ -218,7 +235,11 @@ class WarroomApp(IncidentAppMixin, ActionsMixin, App[int]):
         """Textual's ToastRack removes a toast reaped by a later notify() but not its
         ToastHolder: one empty widget (and its task) is left per such toast, forever (found
         by benchmarks/bench_soak.py). Remove holders found empty on two ticks in a row."""
-        empty = {h for s in self.screen_stack for h in s.query("ToastHolder") if not h.children}
+        empty = set()
+        for screen in self.screen_stack:
+            with contextlib.suppress(NoMatches):
+                rack = screen.get_child_by_type(ToastRack)
+                empty.update(holder for holder in rack.children if not holder.children)
         for holder in empty & getattr(self, "_empty_toast_holders", set()):
             holder.remove()
         self._empty_toast_holders = empty
@@ -234,14 +255,14 @@ class WarroomApp(IncidentAppMixin, ActionsMixin, App[int]):
         now = now or self.clock()
         with self.batch_update():
             self.panels_live.flush(now)
-            for panel in self.query(HealthPanel):
+            for panel in self.panels(HealthPanel):
                 wide = self.screen_stack[0].has_class("wide")
                 rows = health_rows(self.config, self.store, now, all_children=wide)
                 panel.show(rows, narrow=not wide)
-            for panel in self.query(ColorPanel):
+            for panel in self.panels(ColorPanel):
                 panel.show(color_view(self.config, self.store, now))
             code = verdict(self.config, self.store, now).code.name
-            for banner in self.query(Banner):
+            for banner in self.panels(Banner):
                 banner.verdict = code
 
     def _on_transition(self, transition: Transition) -> None:

@@ -97,7 +97,7 @@ class LivePanels:
         now = now or utcnow()
         if snap is not None and snap.value is not self._journaled:
             self._journal_changes(snap.value)
-        for panel in self.app.query(ContainersPanel):
+        for panel in self.app.panels(ContainersPanel):
             panel.show(snap.value if snap else None, now, stale=bool(snap) and
                        store.snapshot_is_stale(KIND, now))
 
@@ -113,7 +113,7 @@ class LivePanels:
             writer.put(partial(live.record_container, data, snapshot.at))
 
     def _lines(self, batch: list[LogLine]) -> None:
-        for panel in self.app.query(LogsPanel):
+        for panel in self.app.panels(LogsPanel):
             panel.dropped = self.hub.dropped if self.hub else 0
             panel.add_lines(batch)
 

@@ -22,6 +22,7 @@ from tui.core.config import Config
 from tui.screens.arm import arm_screen, quit_screen
 from tui.screens.confirm import ConfirmResult, plan_screen
 from widgets.actions import ActionsPanel, LegendRow
+from widgets.header import Banner
 
 
 class ActionUpdate(Message):
@@ -100,10 +101,10 @@ class ActionsMixin:
         self._was_armed = armed
         mode = self.operator.mode
         banner_text = f" OPERATOR ARMED {self.operator.countdown()} " if armed else ""
-        for banner in app.query("Banner"):
+        for banner in app.panels(Banner):
             banner.mode = banner_text
         op = self.config.operator
-        for panel in app.query(ActionsPanel):
+        for panel in app.panels(ActionsPanel):
             panel.show_legend(self._legend(), mode, self.operator.countdown(),
                               op.cancel_key, op.arm_key)
             if self._shown_run is not None:
@@ -114,7 +115,7 @@ class ActionsMixin:
         if message.run.running and self._shown_run is not message.run:
             app.show_pane("actions")  # narrow screens: the running action's output comes forward
         self._shown_run = message.run
-        for panel in app.query(ActionsPanel):
+        for panel in app.panels(ActionsPanel):
             panel.show_run(message.run)
         run = message.run
         if not run.running and run.status not in ("refused", "blocked"):

@@ -64,7 +64,7 @@ class IncidentAppMixin:
         app: Any = self
         view = self.incident_live.clock(now)
         rank = app.config.incident.rank(view.state.severity) if view.state else None
-        for panel in app.query(IncidentClockPanel):
+        for panel in app.panels(IncidentClockPanel):
             panel.show(view, rank)
         for reminder in self.incident_live.due_reminders(now):
             app.notify(reminder.message, title="Incident", severity="warning", markup=False,
@@ -79,7 +79,7 @@ class IncidentAppMixin:
         state = self.incident_live.state
         title = (f"Timeline · {state.id}" if state else "Timeline · audit (no incident)")
         limit = app.config.incident.timeline_limit
-        for panel in app.query(TimelinePanel):
+        for panel in app.panels(TimelinePanel):
             panel.show(self.incident_live.timeline(limit), self.incident_live.superseded(), title)
         self.incident_tick(getattr(app, "clock", utcnow)())
 
