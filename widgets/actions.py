@@ -73,6 +73,8 @@ class ActionsPanel(Vertical):
         self.border_title = "Actions"
         self._shown: Run | None = None
         self._written = 0
+        self._legend_key: tuple[object, ...] | None = None
+        self._status_key: tuple[object, ...] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="actions-legend")
@@ -81,6 +83,10 @@ class ActionsPanel(Vertical):
 
     def show_legend(self, rows: list[LegendRow], mode: str, countdown: str = "",
                     cancel_key: str = "x", arm_key: str = "o") -> None:
+        key = (tuple(rows), mode, countdown, cancel_key, arm_key)
+        if key == self._legend_key:
+            return  # called every second: repaint (and lay out) only when something changed
+        self._legend_key = key
         self.set_class(mode == "armed", "armed")
         head = {"armed": f"OPERATOR ARMED {countdown} ({arm_key} disarms, {cancel_key} stops)",
                 "view": f"view mode: {arm_key} arms operator mode",
@@ -101,6 +107,7 @@ class ActionsPanel(Vertical):
         status = self.query_one("#actions-status", Static)
         log = self.query_one(Log)
         if run is None:
+            self._status_key = None
             status.update("")
             return
         if run is not self._shown:
@@ -113,4 +120,8 @@ class ActionsPanel(Vertical):
                             for stream, text in lines)
             self._written = run.line_count
         log.set_class(run.line_count == 0, "empty")
-        status.update(run_line(run))
+        line = run_line(run)
+        key = (line.plain, str(line.style), tuple(line.spans))
+        if key != self._status_key:  # shown every second, long after the run ended
+            self._status_key = key
+            status.update(line)
