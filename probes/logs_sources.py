@@ -302,20 +302,25 @@ async def file_reader(source: LogSource, hub: LogHub, buf: SourceBuffer, poll: f
                     hub.add_raw(buf, [decode(bytes(carry))])
                     carry.clear()
                 continue
-            await asyncio.sleep(poll)
-            try:
-                st = os.stat(path)
-            except OSError:
-                continue  # gone for now: keep reading the old handle until a new file appears
-            if (st.st_dev, st.st_ino) != ident:
-                await _drain(fh, hub, buf, carry)
-                fh.close()
-                fh = None
-            elif st.st_size < fh.tell():
-                mark(f"{shown} was truncated; reading from the start")
-                mark.last = ""
-                fh.seek(0)
-                carry.clear()
+            while True:  # at the end: a stat per poll, and a read only once there is more
+                await asyncio.sleep(poll)
+                try:
+                    st = os.stat(path)
+                except OSError:
+                    break  # gone for now: keep reading the old handle until a new file appears
+                if (st.st_dev, st.st_ino) != ident:
+                    await _drain(fh, hub, buf, carry)
+                    fh.close()
+                    fh = None
+                    break
+                if st.st_size < fh.tell():
+                    mark(f"{shown} was truncated; reading from the start")
+                    mark.last = ""
+                    fh.seek(0)
+                    carry.clear()
+                    break
+                if st.st_size > fh.tell():
+                    break
     finally:
         if fh is not None:
             fh.close()
