@@ -99,6 +99,8 @@ class LogView(ScrollView, can_focus=True):
         self._rows: list[int] = []  # wrap mode: first row of each view line
         self._appended_since_render = 0
         self._started = time.time()
+        self._hidden = False  # another pane is shown (Textual sent Hide)
+        self._behind = False  # lines arrived while hidden: size and repaint on Show
 
     # -- data -----------------------------------------------------------------------------
     def add_lines(self, batch: Iterable[LogLine]) -> None:
@@ -133,8 +135,21 @@ class LogView(ScrollView, can_focus=True):
             self._appended_since_render += sum(1 for x in batch if x.ts >= self._started)
         else:
             self.new_while_paused += len(batch)
+        if self._hidden:  # no layout or repaint for a pane nobody sees
+            self._behind = True
+            return
         self._update_size()
         self.refresh()
+
+    def on_hide(self) -> None:
+        self._hidden = True
+
+    def on_show(self) -> None:
+        self._hidden = False
+        if self._behind:
+            self._behind = False
+            self._update_size()
+            self.refresh()
 
     def _append_view(self, added: list[LogLine]) -> None:
         if self.wrap:
@@ -202,8 +217,9 @@ class LogView(ScrollView, can_focus=True):
         width = self.max_line + 40 if not self.wrap else self.size.width
         self.virtual_size = Size(width, self._total_rows())
         if self.follow:
+            # force: just shown again, the scrollbars are not laid out yet and would veto it
             self.scroll_to(y=max(0, self._total_rows() - self.size.height), animate=False,
-                           immediate=True)
+                           immediate=True, force=True)
 
     def on_resize(self) -> None:
         if self.size.width != self._width:

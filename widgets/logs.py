@@ -44,6 +44,7 @@ class LogsPanel(Vertical):
         self.dropped = 0
         """Lines the probe dropped before the UI took them (set by the app)."""
         self._status_text: str | None = None
+        self._hidden = False
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="filter (/ to focus, Esc back; X regex, v invert)",
@@ -93,7 +94,16 @@ class LogsPanel(Vertical):
 
         self.run_worker(run(), group="logs-save", exit_on_error=False)
 
+    def on_hide(self) -> None:
+        self._hidden = True
+
+    def on_show(self) -> None:
+        self._hidden = False
+        self._status()
+
     def _status(self) -> None:
+        if self._hidden:
+            return  # another pane is shown; on_show catches up
         view = self.log_view
         parts = ["FOLLOW" if view.follow else f"PAUSED (+{view.new_while_paused} new)"]
         parts.append(f"{len(view.view)}/{len(view.lines)} lines")

@@ -133,3 +133,28 @@ async def test_hostile_lines_render_inert_headless() -> None:
         red = [s for strip in strips for s in strip if s.text == "RED"]
         assert red and red[0].style and red[0].style.color is not None  # SGR colour kept
         assert all(not (s.style and s.style.link) for strip in strips for s in strip)
+
+
+async def test_hidden_panel_takes_lines_and_catches_up_when_shown() -> None:
+    """Another pane shown (display: none): lines are kept but not laid out or painted; the
+    moment the panel is shown again its view follows to the newest line and the status
+    line counts them."""
+    app = LogsApp(capacity=1000)
+    async with app.run_test(size=(80, 12)) as pilot:
+        panel = app.query_one(LogsPanel)
+        panel.add_lines([line(f"first-{i}") for i in range(3)])
+        await pilot.pause()
+        panel.display = False
+        await pilot.pause()
+        view = panel.log_view
+        assert view._hidden and panel._hidden
+        base = time.time()
+        panel.add_lines([line(f"while-hidden-{i}", ts=base + i) for i in range(40)])
+        await pilot.pause()
+        assert len(view.lines) == 43 and view._behind
+        panel.display = True
+        await pilot.pause()
+        await pilot.pause()
+        assert not view._hidden and not view._behind
+        assert screen_text(view)[-1].rstrip().endswith("while-hidden-39")
+        assert "43/43 lines" in str(app.query_one("#logs-status").render())
