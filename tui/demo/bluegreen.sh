@@ -6,7 +6,8 @@
 # The demo dir is $WARROOM_DEMO_DIR, else the directory above this script's bin/.
 set -euo pipefail
 
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+src="${BASH_SOURCE[0]}"; [[ "$src" == */* ]] && src="${src%/*}" || src=.
+here="$(cd "$src" && pwd)"
 DEMO_DIR="${WARROOM_DEMO_DIR:-}"
 if [[ -z "$DEMO_DIR" ]]; then
     if [[ -f "$here/../state" ]]; then DEMO_DIR="$(cd "$here/.." && pwd)"; else DEMO_DIR="$here"; fi
@@ -22,15 +23,20 @@ warn()  { printf "${YELLOW}[WARN]${NC} %s\n" "$*"; }
 error() { printf "${RED}[ERROR]${NC} %s\n" "$*" >&2; }
 applog() { printf '%s [deploy] %-5s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)" "$1" "$2" >>"$LOG"; }
 
-kv() {  # kv FILE KEY -> value (empty when missing)
+kv() {  # kv FILE KEY -> value of the last KEY= line (empty when missing); bash only, no exec:
+    # `warroom` runs `status` every color round, so each external command here costs it CPU
     [[ -f "$1" ]] || return 0
-    sed -n "s/^$2=//p" "$1" | tail -n 1
+    local line value=""
+    while IFS= read -r line || [[ -n "$line" ]]; do
+        [[ "$line" == "$2="* ]] && value="${line#"$2="}"
+    done <"$1"
+    printf '%s\n' "$value"
 }
 
 [[ -f "$STATE" ]] || { error "no deploy state at $STATE (is the demo running?)"; exit 2; }
 PYTHON="$(kv "$ENVFILE" PYTHON)"; PYTHON="${PYTHON:-python3}"
 
-port_of() { kv "$ENVFILE" "$(tr '[:lower:]' '[:upper:]' <<<"$1")_PORT"; }
+port_of() { kv "$ENVFILE" "${1^^}_PORT"; }
 other_of() { if [[ "$1" == blue ]]; then echo green; else echo blue; fi; }
 
 healthy() {  # healthy COLOR -> exit 0 when /health.php answers 200 with status ok
@@ -72,7 +78,9 @@ case "$cmd" in
         active="$(kv "$STATE" active)"
         info "Active color: ${active:-unknown}"
         info "Idle color: $(other_of "$active")"
-        info "Apache upstream: $(cat "$INCLUDE" 2>/dev/null || echo 'missing')"
+        upstream="missing"
+        [[ -r "$INCLUDE" ]] && upstream="$(<"$INCLUDE")"
+        info "Apache upstream: $upstream"
         info "Last deploy: status=$(kv "$STATE" status) phase=$(kv "$STATE" phase) updated_at=$(kv "$STATE" updated_at)"
         ;;
     rollback)
