@@ -75,27 +75,36 @@ class TimelinePanel(OptionList):
         super().__init__(id="timeline", markup=False)
         self.border_title = "Timeline (UTC)"
         self._entries: dict[str, Entry] = {}
-        self._signature: tuple[int, int, str | None] | None = None
+        self._keys: list[tuple[str, str]] | None = None  # (entry id, mark) shown
+        self._superseded: dict[str, str] = {}
+        self._title = self.border_title
 
     def show(self, rows: list[tuple[Entry, str]], superseded: dict[str, str],
              title: str = "Timeline (UTC)") -> None:
-        """Render `(entry, mark)` rows; cheap when nothing changed."""
-        self.border_title = title
-        last = rows[-1][0].id if rows else None
-        signature = (len(rows), len(superseded), last)
-        if signature == self._signature:
+        """Render `(entry, mark)` rows; cheap when nothing changed, and new entries at the end
+        are appended (a correction, or the window sliding past `timeline_limit`, rebuilds)."""
+        if title != self._title:  # a border title assignment always repaints
+            self.border_title = self._title = title
+        keys = [(e.id, mark) for e, mark in rows]
+        if keys == self._keys and superseded == self._superseded:
             return
-        self._signature = signature
         follow = self.highlighted is None or self.highlighted >= self.option_count - 1
         self._entries = {e.id: e for e, _ in rows}
-        self.clear_options()
-        if not rows:
-            self.add_option(Option(Text("(no entries yet — n adds a note)", style="dim"),
-                                   disabled=True))
-            return
-        self.add_options(Option(entry_text(e, superseded.get(e.id), mark), id=e.id)
-                         for e, mark in rows)
-        if follow:
+        appended = (bool(self._keys) and superseded == self._superseded
+                    and keys[:len(self._keys)] == self._keys)
+        if appended:
+            self.add_options(Option(entry_text(e, superseded.get(e.id), mark), id=e.id)
+                             for e, mark in rows[len(self._keys):])
+        else:
+            self.clear_options()
+            if rows:
+                self.add_options(Option(entry_text(e, superseded.get(e.id), mark), id=e.id)
+                                 for e, mark in rows)
+            else:
+                self.add_option(Option(Text("(no entries yet — n adds a note)", style="dim"),
+                                       disabled=True))
+        self._keys, self._superseded = keys, dict(superseded)
+        if rows and follow:
             self.highlighted = self.option_count - 1
 
     def selected_entry(self) -> Entry | None:
