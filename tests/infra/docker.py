@@ -34,6 +34,14 @@ def make_client(timeout: int = 60) -> Any | None:
         return None
 
 
+def daemon_env() -> dict[str, str]:
+    """The environment for a dockerd that outlives this test session: without the per-test
+    XDG_* directories (runc keeps its exec state under XDG_RUNTIME_DIR: once pytest removed
+    that directory, every `docker exec`, healthchecks included, failed) and pytest's own."""
+    drop = ("XDG_", "PYTEST", "TEXTUAL", "WARROOM")
+    return {k: v for k, v in os.environ.items() if not k.startswith(drop)}
+
+
 def start_dockerd(wait: float = 30.0) -> tuple[bool, str]:
     """Start dockerd as in ARCHITECTURE.md if none answers (root only). Returns (ok, why)."""
     if make_client() is not None:
@@ -52,6 +60,7 @@ def start_dockerd(wait: float = 30.0) -> tuple[bool, str]:
             stdout=log,
             stderr=log,
             start_new_session=True,
+            env=daemon_env(),
         )
     deadline = time.monotonic() + wait
     while time.monotonic() < deadline:

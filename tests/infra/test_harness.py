@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from tests.infra.common import free_port
-from tests.infra.docker import FIXTURE_IMAGE, wait_health, wait_status
+from tests.infra.docker import FIXTURE_IMAGE, daemon_env, wait_health, wait_status
 from tests.infra.http import (
     Custom,
     Fixed,
@@ -268,3 +268,11 @@ def test_xdg_isolated(xdg_dirs):
     assert os.environ["XDG_RUNTIME_DIR"] == str(xdg_dirs.runtime)
     assert "WARROOM_CONFIG" not in os.environ
     assert xdg_dirs.runtime.stat().st_mode & 0o777 == 0o700
+
+
+def test_dockerd_started_by_the_suite_does_not_inherit_per_test_dirs(xdg_dirs) -> None:
+    """A dockerd started mid-session outlives the test's XDG_RUNTIME_DIR, where runc keeps
+    exec state: inheriting it broke every later `docker exec` and healthcheck."""
+    env = daemon_env()
+    assert not any(k.startswith(("XDG_", "PYTEST")) for k in env)
+    assert env.get("PATH") == os.environ.get("PATH")
