@@ -8,11 +8,15 @@ Other probes (containers, logs ...) keep their latest snapshot here too, under a
 from __future__ import annotations
 
 import datetime as dt
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from .model import CheckResult, ColorResult, State, Transition, utcnow
+
+LATENCY_SAMPLES = 3
+"""The health panel shows the median latency of this many answers (states use each one)."""
 
 Listener = Callable[[str], None]
 TransitionListener = Callable[[Transition], None]
@@ -38,6 +42,7 @@ class Store:
         self.color_stale_after: float = 30.0
         self.snapshots: dict[str, Snapshot] = {}
         self._last_effective: dict[str, State] = {}
+        self._latencies: dict[str, deque[float]] = {}
         self._listeners: list[Listener] = []
         self._transition_listeners: list[TransitionListener] = []
         self._color_listeners: list[ColorListener] = []
@@ -61,6 +66,11 @@ class Store:
     # -- writes ----------------------------------------------------------------------------
     def put_check(self, result: CheckResult, stale_after: float) -> Transition | None:
         self.checks[result.key] = result
+        recent = self._latencies.setdefault(result.key, deque(maxlen=LATENCY_SAMPLES))
+        if result.latency_ms is None:
+            recent.clear()  # no answer: the next answers start a new series
+        else:
+            recent.append(result.latency_ms)
         self.stale_after[result.key] = stale_after
         transition = self._evaluate(result.key, result.at)
         self._changed("check")
@@ -85,6 +95,14 @@ class Store:
         if result is None:
             return None
         return ((now or utcnow()) - result.at).total_seconds()
+
+    def typical_latency(self, key: str) -> float | None:
+        """The median (low) of the last answers' latencies: one slow sample is jitter, two
+        in a row are a change. None when the latest check got no answer."""
+        recent = self._latencies.get(key)
+        if not recent:
+            return None
+        return sorted(recent)[(len(recent) - 1) // 2]
 
     def is_stale(self, key: str, now: dt.datetime | None = None) -> bool:
         age = self.age(key, now)

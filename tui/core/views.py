@@ -49,8 +49,9 @@ LATENCY_STEPS = (10, 20, 50, 100, 200, 500, 1000, 2000, 5000)
 
 def latency_text(ms: float | None) -> str:
     """Latency on a 1-2-5 scale ("≤20ms", "≤1s"): the order of magnitude is what a glance
-    needs, and a panel at rest is not redrawn for every millisecond of jitter. Exact figures
-    stay in the reasons (e.g. "slow: 1234 ms > 1000 ms") and in `warroom status --json`."""
+    needs, and a panel at rest is not redrawn for every millisecond of jitter (the panel
+    passes the median of the last answers, `Store.typical_latency`). Exact figures stay in
+    the reasons (e.g. "slow: 1234 ms > 1000 ms") and in `warroom status --json`."""
     if ms is None:
         return "-"
     for step in LATENCY_STEPS:
@@ -82,7 +83,7 @@ def health_rows(
             rows.append(HealthRow(service.name, service.name, service.color or "", State.UNKNOWN,
                                   "-", "", "-", "waiting for the first result"))
             continue
-        latency = latency_text(check.latency_ms)
+        latency = latency_text(store.typical_latency(service.name))
         reason = check.reason
         if state is State.STALE:
             reason = f"STALE (last: {check.state.value}, {check.reason})"

@@ -1,0 +1,41 @@
+"""What the health panel shows: latency on a 1-2-5 scale, steadied over the last answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from tui.core.config import parse_config
+from tui.core.model import CheckResult, State
+from tui.core.store import Store
+from tui.core.views import health_rows, latency_text
+
+CONFIG = parse_config('[environment]\nname = "t"\n[[services]]\nname = "api"\n'
+                      'url = "http://127.0.0.1:9/health"\n')
+T0 = dt.datetime(2026, 11, 23, 3, 0, tzinfo=dt.UTC)
+
+
+def put(store: Store, latency: float | None, n: int) -> str:
+    at = T0 + dt.timedelta(seconds=2 * n)
+    state = State.OK if latency is not None else State.DOWN
+    store.put_check(CheckResult("api", state, "HTTP 200", at, latency), stale_after=30)
+    return health_rows(CONFIG, store, at)[0].latency
+
+
+def test_latency_scale() -> None:
+    assert [latency_text(v) for v in (None, 0.4, 9, 10.5, 180, 999, 1500, 12000)] == [
+        "-", "≤10ms", "≤10ms", "≤20ms", "≤200ms", "≤1s", "≤2s", "12s"]
+
+
+def test_one_slow_answer_is_jitter_two_are_a_change() -> None:
+    store = Store()
+    shown = [put(store, ms, n) for n, ms in enumerate([8, 9, 40, 8, 9, 300, 350, 320])]
+    assert shown == ["≤10ms", "≤10ms", "≤10ms", "≤10ms", "≤10ms", "≤10ms", "≤500ms", "≤500ms"]
+    assert store.checks["api"].latency_ms == 320  # the result itself is untouched
+
+
+def test_no_answer_shows_dash_and_starts_a_new_series() -> None:
+    store = Store()
+    for n, ms in enumerate([8, 9, 8]):
+        put(store, ms, n)
+    assert put(store, None, 3) == "-"
+    assert put(store, 700, 4) == "≤1s"  # first answer after the outage: nothing to smooth
