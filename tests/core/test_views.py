@@ -39,3 +39,11 @@ def test_no_answer_shows_dash_and_starts_a_new_series() -> None:
         put(store, ms, n)
     assert put(store, None, 3) == "-"
     assert put(store, 700, 4) == "≤1s"  # first answer after the outage: nothing to smooth
+
+
+def test_a_latency_on_a_step_boundary_does_not_flicker() -> None:
+    store = Store()
+    shown = [put(store, ms, n) for n, ms in enumerate([9.5, 10.4, 9.8, 10.6, 10.9, 9.6, 10.8])]
+    assert set(shown) == {"≤10ms"}
+    shown = [put(store, ms, n) for n, ms in enumerate([25, 26, 24], start=7)]
+    assert shown == ["≤10ms", "≤50ms", "≤50ms"]  # a real change shows on its second answer
