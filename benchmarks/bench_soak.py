@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import gc
 import os
 import resource
@@ -163,6 +164,42 @@ def soak_config(demo: Any, container: str, interval: float) -> dict[str, Any]:
     return data
 
 
+def _socket_peers() -> dict[str, str]:
+    """Socket inode -> what it is: `tcp->:PORT` (remote port) or `unix:PATH`."""
+    peers: dict[str, str] = {}
+    for table in ("tcp", "tcp6"):
+        with contextlib.suppress(OSError):
+            for row in Path(f"/proc/net/{table}").read_text().splitlines()[1:]:
+                cols = row.split()
+                local, remote, inode = cols[1], cols[2], cols[9]
+                lport, rport = int(local.split(":")[1], 16), int(remote.split(":")[1], 16)
+                peers[inode] = f"tcp->:{rport}" if rport else f"tcp listen :{lport}"
+    with contextlib.suppress(OSError):
+        for row in Path("/proc/net/unix").read_text().splitlines()[1:]:
+            cols = row.split()
+            peers[cols[6]] = f"unix:{cols[7]}" if len(cols) > 7 else "unix"
+    return peers
+
+
+def fd_kinds() -> Counter[str]:
+    """Open fds of this process by kind: sockets by peer, pipes, eventfds, files by dir."""
+    kinds: Counter[str] = Counter()
+    peers: dict[str, str] | None = None
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            target = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            peers = _socket_peers() if peers is None else peers
+            kinds[peers.get(target[8:-1], "socket (other)")] += 1
+        elif target.startswith(("pipe:", "anon_inode:")):
+            kinds[target.split("[")[0] if target.startswith("pipe") else target] += 1
+        else:
+            kinds[f"file {os.path.dirname(target)}"] += 1
+    return kinds
+
+
 def task_kinds() -> Counter[str]:
     """Live asyncio tasks by coroutine (qualified name): which kind accumulates."""
     kinds: Counter[str] = Counter()
@@ -224,6 +261,10 @@ async def run_soak(args: argparse.Namespace, config_path: Path) -> tuple[list[Sa
         print(f"{s.t:6.0f}s rss {s.rss_mb:6.1f} MB fds {s.fds:3} threads {s.threads:3} "
               f"tasks {s.tasks:3} objects {s.objects:8} lines {s.lines:8} "
               f"transitions {s.transitions:5}", file=sys.stderr, flush=True)
+        if len(samples) < 2 or s.fds != samples[-2].fds:  # which kind of fd came or went
+            fds_now = fd_kinds()
+            print("        fds: " + ", ".join(f"{k} {n}" for k, n in sorted(fds_now.items())),
+                  file=sys.stderr, flush=True)
         await asyncio.sleep(args.sample)
     if len(kinds) >= 2:
         grew = (kinds[-1] - kinds[0]).most_common(8)
