@@ -357,7 +357,24 @@ def _seek_tail(fh: Any, lines: int) -> None:
 
 # -- commands (local) and anything over SSH ----------------------------------------------------
 async def command_reader(source: LogSource, hub: LogHub, buf: SourceBuffer) -> None:
+    """Run the command once; with `restart`, again whenever it ends (backing off)."""
     mark = _Markers(hub, buf)
+    wait = hub.config.reattach_delay
+    while True:
+        started = time.monotonic()
+        await _command_once(source, hub, buf, mark)
+        if not source.restart:
+            return
+        if time.monotonic() - started > 60:
+            wait = hub.config.reattach_delay  # it ran a good while: no backoff
+        mark(f"restarting in {wait:.0f} s")
+        mark.last = ""  # the same "exited" line after each run is news
+        await asyncio.sleep(wait)
+        wait = min(wait * 2, MAX_WAIT)
+
+
+async def _command_once(source: LogSource, hub: LogHub, buf: SourceBuffer, mark: _Markers
+                        ) -> None:
     argv = _argv(source)
     mark(f"running {one_line(shlex.join(argv))[:80]}")
     try:
@@ -409,7 +426,7 @@ async def remote_reader(source: LogSource, hub: LogHub, buf: SourceBuffer, argv:
             mark(f"{source.host}: following {one_line(' '.join(argv))[:80]}")
             result = await hub.ssh_pool.run(source.host, argv, on_output=on_output)
             mark(f"{source.host}: ended (status {result.exit_status})")
-            if not is_tail:
+            if not is_tail and not source.restart:
                 return
         except asyncio.CancelledError:
             raise

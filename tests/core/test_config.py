@@ -129,6 +129,13 @@ def test_color_source_rules():
     assert "did you mean 'command'" in errors(text)
 
 
+def test_command_only_log_source_keys():
+    text = MINIMAL + '[[logs.sources]]\nkind = "file"\npath = "/var/log/x"\nrestart = true\n'
+    assert "logs.sources[0].restart: only applies to kind = 'command'" in errors(text)
+    text = MINIMAL + '[[logs.sources]]\nkind = "docker"\ncontainer = "x"\nshell = true\n'
+    assert "logs.sources[0].shell: only applies to kind = 'command'" in errors(text)
+
+
 def test_search_order(tmp_path, monkeypatch):
     explicit, via_env, cwd_file = tmp_path / "a.toml", tmp_path / "b.toml", tmp_path / "config.toml"
     xdg = tmp_path / "xdg" / "warroom" / "config.toml"

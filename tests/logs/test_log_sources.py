@@ -125,6 +125,26 @@ async def test_command_source_and_hostile_output(tmp_path: Path) -> None:
         await hub.close()
 
 
+async def test_command_source_restarts_when_asked(tmp_path: Path) -> None:
+    """restart = true: a follower that exits (its target restarted) is run again, each run
+    marked; without it the source ends with the exit status."""
+    runs = tmp_path / "runs"
+    script = f"echo run >> {runs}; echo line-$(wc -l < {runs}); exit 1"
+    hub, got = _hub(LogSource(kind="command", argv=("sh", "-c", script), name="cmd",
+                              restart=True),
+                    LogSource(kind="command", argv=("sh", "-c", "echo once"), name="one"))
+    hub.start()
+    try:
+        await eventually(lambda: "line-3" in _texts(got, "cmd"), what="third run")
+        markers = [x.plain for x in got if x.level == MARKER and x.source == "cmd"]
+        assert sum("restarting in" in m for m in markers) >= 2
+        assert sum("status 1" in m for m in markers) >= 2
+        assert _texts(got, "one").count("once") == 1
+    finally:
+        await hub.close()
+    assert runs.read_text().count("run") <= 4  # backed off (0.2, 0.4, 0.8 s ...), then closed
+
+
 @pytest.mark.sshd
 async def test_remote_file_over_ssh_follows_rotation(sshd: Any, tmp_path: Path) -> None:
     log = tmp_path / "remote.log"

@@ -74,6 +74,9 @@ class LogSource:
     color: str | None = None
     """The blue/green color of this source (for grouping and tag colour)."""
     stderr: bool = True
+    restart: bool = False
+    """For kind = "command": run it again when it ends (a follower such as `journalctl -f`
+    or `kubectl logs -f` that exits with its target), after reattach_delay, backing off."""
 
     @property
     def tag(self) -> str:
@@ -86,8 +89,9 @@ class LogSource:
         need = {"docker": "container", "file": "path", "command": "argv"}[self.kind]
         if not getattr(self, need):
             return [(need, f"is required when kind = {self.kind!r}")]
-        if self.shell and self.kind != "command":
-            return [("shell", "only applies to kind = 'command'")]
+        for key in ("shell", "restart"):
+            if getattr(self, key) and self.kind != "command":
+                return [(key, "only applies to kind = 'command'")]
         return []
 
 
