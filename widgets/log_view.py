@@ -60,7 +60,7 @@ class LogView(ScrollView, can_focus=True):
     """The virtual list of lines. Keys: see BINDINGS (avoid the app's ? q r i n)."""
 
     DEFAULT_CSS = """
-    LogView { height: 1fr; background: $surface; }
+    LogView { height: 1fr; background: $surface; scrollbar-size-horizontal: 0; }
     LogView:focus { background-tint: $foreground 3%; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -99,8 +99,10 @@ class LogView(ScrollView, can_focus=True):
         self._rows: list[int] = []  # wrap mode: first row of each view line
         self._appended_since_render = 0
         self._started = time.time()
-        self._hidden = False  # another pane is shown (Textual sent Hide)
-        self._behind = False  # lines arrived while hidden: size and repaint on Show
+        # Hidden until Textual's first Show: a pane that starts hidden (narrow screen,
+        # another pane shown) never gets a Hide, and must not lay out the screen per line.
+        self._hidden = True
+        self._behind = True  # lines arrived while hidden: size and repaint on Show
 
     # -- data -----------------------------------------------------------------------------
     def add_lines(self, batch: Iterable[LogLine]) -> None:
@@ -218,7 +220,9 @@ class LogView(ScrollView, can_focus=True):
         self.virtual_size = Size(width, self._total_rows())
         if self.follow:
             # force: just shown again, the scrollbars are not laid out yet and would veto it
-            self.scroll_to(y=max(0, self._total_rows() - self.size.height), animate=False,
+            # the rows left once any scrollbar is drawn: the newest line is never under one
+            rows = self.scrollable_content_region.height or self.size.height
+            self.scroll_to(y=max(0, self._total_rows() - rows), animate=False,
                            immediate=True, force=True)
 
     def on_resize(self) -> None:

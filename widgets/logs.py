@@ -44,7 +44,7 @@ class LogsPanel(Vertical):
         self.dropped = 0
         """Lines the probe dropped before the UI took them (set by the app)."""
         self._status_text: str | None = None
-        self._hidden = False
+        self._hidden = True  # until the first Show (see LogView)
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="filter (/ to focus, Esc back; X regex, v invert)",
