@@ -16,8 +16,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.message import Message
+from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer
+from textual.widgets import Footer, Input
 from textual.widgets._toast import ToastRack
 
 from tui.commands import WarroomCommands
@@ -60,6 +61,14 @@ class StoreChanged(Message):
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, StoreChanged)
+
+
+class WarroomScreen(Screen[None]):
+    """The war room's own screen. Auto-focus (at start, and when a modal closes with nothing
+    focused) goes to the health table: Textual's default, the first focusable widget, was the
+    logs filter of a hidden pane, which then swallowed every key typed."""
+
+    AUTO_FOCUS = "HealthPanel"
 
 
 class WarroomApp(IncidentAppMixin, ActionsMixin, App[int]):
@@ -110,6 +119,9 @@ class WarroomApp(IncidentAppMixin, ActionsMixin, App[int]):
         self._panel_cache: dict[type[Widget], list[Any]] = {}
 
     # -- layout -----------------------------------------------------------------------------
+    def get_default_screen(self) -> Screen[None]:
+        return WarroomScreen(id="_default")
+
     def compose(self) -> ComposeResult:
         env = self.config.environment
         yield Banner(env.name, env.production, self.read_only)
@@ -160,23 +172,50 @@ class WarroomApp(IncidentAppMixin, ActionsMixin, App[int]):
             self.action_pane(name)
 
     def action_pane(self, name: str) -> None:
-        """Narrow: show pane `name` below the health panel. Wide: focus its first panel."""
+        """Narrow: show pane `name` below the health panel. Both: focus its first panel (keys
+        such as the timeline's `p` or the logs' `f` act on the focused panel), and never
+        leave focus — and with it every key typed — inside a pane that is not shown."""
         screen = self.screen_stack[0]
         for pane in self.panes:
             screen.set_class(pane == name, f"show-{pane}")
         for bar in self.panels(PaneBar):
             bar.show(self.panes, name)
-        if screen.has_class("wide"):
-            for widget in self.query(f".pane-{name}"):
-                if widget.can_focus:
-                    widget.focus()
-                    break
+        self._pane = name
+        target = self._first_focusable(name)
+        if target is not None:
+            target.focus()
+        else:
+            self._keep_focus_visible()
+
+    def _keep_focus_visible(self) -> None:
+        """Focus in a pane that is not shown moves to the health table (or nowhere)."""
+        focused = self.screen_stack[0].focused
+        if focused is None or not self._in_hidden_pane(focused, getattr(self, "_pane", "")):
+            return
+        health = self.panels(HealthPanel)
+        if health:
+            health[0].focus()
+        else:
+            self.screen_stack[0].set_focus(None)
+
+    def _first_focusable(self, pane: str) -> Widget | None:
+        """The pane's first focusable widget, a filter input only if there is nothing else."""
+        found = [w for top in self.screen_stack[0].query(f".pane-{pane}")
+                 for w in (top, *top.query("*")) if w.can_focus and not w.disabled]
+        return next((w for w in found if not isinstance(w, Input)), found[0] if found else None)
+
+    def _in_hidden_pane(self, widget: Widget, shown: str) -> bool:
+        if self.screen_stack[0].has_class("wide"):
+            return False
+        return any(node.has_class("pane") and not node.has_class(f"pane-{shown}")
+                   for node in (widget, *widget.ancestors))
 
     def on_resize(self, event: events.Resize) -> None:
         self._layout_for(event.size.width)
 
     def _layout_for(self, width: int) -> None:
         self.screen_stack[0].set_class(width >= WIDE, "wide")
+        self._keep_focus_visible()  # wide → narrow hides every pane but one
         self._dirty = True
         self._render_panels()
 
@@ -307,7 +346,8 @@ class WarroomApp(IncidentAppMixin, ActionsMixin, App[int]):
             binding = active.binding
             if not binding.description:
                 continue
-            where = "anywhere" if active.node is self else type(active.node).__name__
+            where = ("anywhere" if active.node is self else
+                     "Screen" if isinstance(active.node, Screen) else type(active.node).__name__)
             group = (binding.action, where)
             descriptions.setdefault(group, binding.description)
             key = self.get_key_display(binding)

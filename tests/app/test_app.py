@@ -11,6 +11,7 @@ from tui.screens.help import HelpScreen
 from widgets.color import ColorPanel
 from widgets.health import HealthPanel
 from widgets.incident_clock import IncidentClockPanel as ClockPanel
+from widgets.log_view import LogView
 
 
 def live_ok(text: str) -> bool:
@@ -118,3 +119,27 @@ async def test_command_palette_runs_warroom_commands(demo_cfg):
         await pilot.press("enter")
         await pilot.pause(0.5)
         assert sum(job.rounds for job in app.monitor.scheduler.jobs) > rounds
+
+
+async def test_hidden_logs_pane_catches_up_when_shown(tmp_path):
+    """80x24 starts on the overview pane: the logs pane takes lines without laying out the
+    screen for each, and shows them, newest last, the moment it is brought forward."""
+    log = tmp_path / "app.log"
+    log.write_text("boot line\n")
+    config = parse_config(f'[environment]\nname = "logs-pane"\n[[logs.sources]]\n'
+                          f'kind = "file"\nname = "app"\npath = "{log}"\n')
+    app = WarroomApp(config)
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = app.query_one(LogView)
+        await wait_screen(pilot, lambda t: "Incident" in t)
+        with log.open("a") as fh:
+            fh.writelines(f"line {i} while hidden\n" for i in range(60))
+        for _ in range(50):
+            await pilot.pause(0.1)
+            if len(view.lines) >= 61:
+                break
+        assert view._hidden and view._behind and "while hidden" not in screen_text(app)
+        await pilot.press(str(app.panes.index("logs") + 1))
+        text = await wait_screen(pilot, lambda t: "line 59 while hidden" in t)
+        assert "FOLLOW" in text and "/6" in text  # the status line counted them (61+ lines)
+        assert not view._hidden and not view._behind
