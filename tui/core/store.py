@@ -8,17 +8,12 @@ Other probes (containers, logs ...) keep their latest snapshot here too, under a
 from __future__ import annotations
 
 import datetime as dt
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from .latency import SteadyLatency
 from .model import CheckResult, ColorResult, State, Transition, utcnow
-
-LATENCY_SAMPLES = 3
-"""The health panel shows the median latency of this many answers (states use each one)."""
-LATENCY_DEADBAND = 1.3
-"""... and keeps showing it until the median is 30 % above or below."""
 
 Listener = Callable[[str], None]
 TransitionListener = Callable[[Transition], None]
@@ -44,8 +39,7 @@ class Store:
         self.color_stale_after: float = 30.0
         self.snapshots: dict[str, Snapshot] = {}
         self._last_effective: dict[str, State] = {}
-        self._latencies: dict[str, deque[float]] = {}
-        self._typical: dict[str, float] = {}
+        self._latencies: dict[str, SteadyLatency] = {}
         self._listeners: list[Listener] = []
         self._transition_listeners: list[TransitionListener] = []
         self._color_listeners: list[ColorListener] = []
@@ -69,7 +63,7 @@ class Store:
     # -- writes ----------------------------------------------------------------------------
     def put_check(self, result: CheckResult, stale_after: float) -> Transition | None:
         self.checks[result.key] = result
-        self._note_latency(result.key, result.latency_ms)
+        self._latencies.setdefault(result.key, SteadyLatency()).add(result.latency_ms)
         self.stale_after[result.key] = stale_after
         transition = self._evaluate(result.key, result.at)
         self._changed("check")
@@ -96,22 +90,10 @@ class Store:
         return ((now or utcnow()) - result.at).total_seconds()
 
     def typical_latency(self, key: str) -> float | None:
-        """What the health panel shows: the median (low) of the last answers' latencies, kept
-        until it moves by more than `LATENCY_DEADBAND` (one slow answer is jitter, two are a
-        change; 9–11 ms is not). None when the latest check got no answer."""
-        return self._typical.get(key)
-
-    def _note_latency(self, key: str, latency_ms: float | None) -> None:
-        recent = self._latencies.setdefault(key, deque(maxlen=LATENCY_SAMPLES))
-        if latency_ms is None:
-            recent.clear()  # no answer: the next answers start a new series
-            self._typical.pop(key, None)
-            return
-        recent.append(latency_ms)
-        median = sorted(recent)[(len(recent) - 1) // 2]
-        shown = self._typical.get(key)
-        if shown is None or not shown / LATENCY_DEADBAND <= median <= shown * LATENCY_DEADBAND:
-            self._typical[key] = median
+        """The latency the health panel shows (see `tui.core.latency`); None without an
+        answer."""
+        steady = self._latencies.get(key)
+        return steady.shown if steady else None
 
     def is_stale(self, key: str, now: dt.datetime | None = None) -> bool:
         age = self.age(key, now)

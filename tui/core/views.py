@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from tui.core.config.schema import Config
+from tui.core.latency import latency_text
 from tui.core.model import State, utcnow, worst
 from tui.core.store import Store
 from tui.core.verdict import color_health, color_warnings
@@ -42,22 +43,6 @@ class ColorView:
     deploy_state: tuple[tuple[str, str], ...]
     sources: tuple[tuple[str, str | None, str | None], ...]
     warnings: tuple[str, ...]
-
-
-LATENCY_STEPS = (10, 20, 50, 100, 200, 500, 1000, 2000, 5000)
-
-
-def latency_text(ms: float | None) -> str:
-    """Latency on a 1-2-5 scale ("≤20ms", "≤1s"): the order of magnitude is what a glance
-    needs, and a panel at rest is not redrawn for every millisecond of jitter (the panel
-    passes the median of the last answers, `Store.typical_latency`). Exact figures stay in
-    the reasons (e.g. "slow: 1234 ms > 1000 ms") and in `warroom status --json`."""
-    if ms is None:
-        return "-"
-    for step in LATENCY_STEPS:
-        if ms <= step:
-            return f"≤{step}ms" if step < 1000 else f"≤{step // 1000}s"
-    return f"{ms / 1000:.0f}s"
 
 
 def age_text(seconds: float | None) -> str:
