@@ -26,6 +26,10 @@ from tui.core.sanitize import decode, one_line
 from .logs import LogHub, SourceBuffer
 
 MAX_WAIT = 5.0
+"""Reattach backoff cap: a container or file that comes back is followed within 5 s."""
+RESTART_MAX_WAIT = 30.0
+"""`restart = true` backoff cap: a command that keeps ending at once is not re-run (and
+marked) every few seconds all night."""
 _CHUNK = 65536
 
 
@@ -362,19 +366,23 @@ async def command_reader(source: LogSource, hub: LogHub, buf: SourceBuffer) -> N
     wait = hub.config.reattach_delay
     while True:
         started = time.monotonic()
-        await _command_once(source, hub, buf, mark)
+        ran = await _command_once(source, hub, buf, mark)
         if not source.restart:
+            return
+        if not ran:  # cannot be started (missing, not executable): retrying will not help
+            mark("not restarting: fix the command in the config")
             return
         if time.monotonic() - started > 60:
             wait = hub.config.reattach_delay  # it ran a good while: no backoff
         mark(f"restarting in {wait:.0f} s")
         mark.last = ""  # the same "exited" line after each run is news
         await asyncio.sleep(wait)
-        wait = min(wait * 2, MAX_WAIT)
+        wait = min(wait * 2, RESTART_MAX_WAIT)
 
 
 async def _command_once(source: LogSource, hub: LogHub, buf: SourceBuffer, mark: _Markers
-                        ) -> None:
+                        ) -> bool:
+    """Run the command to its end; False if it could not be started."""
     argv = _argv(source)
     mark(f"running {one_line(shlex.join(argv))[:80]}")
     try:
@@ -384,7 +392,7 @@ async def _command_once(source: LogSource, hub: LogHub, buf: SourceBuffer, mark:
             start_new_session=True)
     except OSError as exc:
         mark(f"cannot run {one_line(argv[0])}: {exc.strerror}")
-        return
+        return False
 
     async def pump(stream: asyncio.StreamReader | None) -> None:
         if stream is None:
@@ -400,6 +408,7 @@ async def _command_once(source: LogSource, hub: LogHub, buf: SourceBuffer, mark:
         await asyncio.gather(pump(proc.stdout), pump(proc.stderr))
         code = await proc.wait()
         mark(f"command exited with status {code}")
+        return True
     finally:
         if proc.returncode is None:
             with contextlib.suppress(ProcessLookupError):
@@ -422,17 +431,25 @@ async def remote_reader(source: LogSource, hub: LogHub, buf: SourceBuffer, argv:
             else:
                 hub.add_raw(buf, [line])
 
+        started = time.monotonic()
+        cap = MAX_WAIT
         try:
             mark(f"{source.host}: following {one_line(' '.join(argv))[:80]}")
             result = await hub.ssh_pool.run(source.host, argv, on_output=on_output)
             mark(f"{source.host}: ended (status {result.exit_status})")
-            if not is_tail and not source.restart:
-                return
+            if time.monotonic() - started > 60:
+                wait = hub.config.reattach_delay  # it ran a good while: no backoff
+            if not is_tail:
+                if not source.restart:
+                    return
+                cap = RESTART_MAX_WAIT
+                mark(f"{source.host}: restarting in {wait:.0f} s")
+                mark.last = ""
         except asyncio.CancelledError:
             raise
         except Exception as exc:
             mark(f"{source.host}: {one_line(str(exc))[:120]}; retrying")
         await asyncio.sleep(wait)
-        wait = min(wait * 2, MAX_WAIT)
+        wait = min(wait * 2, cap)
         if is_tail:
             argv = [*argv[:2], "0", *argv[3:]]  # after a drop: only new lines

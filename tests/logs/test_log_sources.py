@@ -145,6 +145,19 @@ async def test_command_source_restarts_when_asked(tmp_path: Path) -> None:
     assert runs.read_text().count("run") <= 4  # backed off (0.2, 0.4, 0.8 s ...), then closed
 
 
+async def test_restart_gives_up_on_a_command_that_cannot_start(tmp_path: Path) -> None:
+    missing = str(tmp_path / "no-such-follower")
+    hub, got = _hub(LogSource(kind="command", argv=(missing, "-f"), name="gone", restart=True))
+    hub.start()
+    try:
+        await eventually(lambda: any("not restarting" in t for t in _texts(got)), what="give up")
+        await asyncio.sleep(0.6)  # no further attempts after giving up
+        markers = [x.plain for x in got if x.source == "gone"]
+        assert sum("cannot run" in m for m in markers) == 1, markers
+    finally:
+        await hub.close()
+
+
 @pytest.mark.sshd
 async def test_remote_file_over_ssh_follows_rotation(sshd: Any, tmp_path: Path) -> None:
     log = tmp_path / "remote.log"

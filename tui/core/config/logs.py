@@ -105,7 +105,8 @@ class LogsConfig:
     max_line: int = field(default=2_000, metadata=check(checks.positive))
     """Display cut for over-long lines (saved buffers keep them whole)."""
     reattach_delay: float = field(default=1.0, metadata=check(checks.positive))
-    """First wait before reattaching a source that ended (doubles up to 30 s)."""
+    """First wait before reattaching a source that ended (doubles up to 5 s; a command
+    with `restart` up to 30 s)."""
     error_pattern: str = field(
         default=r"(?i)\b(error|err|fatal|critical|crit|panic|exception|traceback)\b",
         metadata=check(checks.regex),
