@@ -250,10 +250,15 @@ class WarroomApp(IncidentAppMixin, ActionsMixin, App[int]):
         compose (a DOM query on every tick was a sixth of the idle CPU); [] once they are
         gone, while the app shuts down."""
         found = self._panel_cache.get(kind)
-        if not found or not all(w.is_attached for w in found):
+        if found is None or not all(w.is_attached for w in found):
             found = list(self.screen_stack[0].query(kind)) if self.screen_stack else []
-            self._panel_cache[kind] = found
+            if found or self.is_running:  # [] is cached too: a kind not configured stays so
+                self._panel_cache[kind] = found
         return found
+
+    def forget_panels(self) -> None:
+        """Call after mounting a panel outside compose."""
+        self._panel_cache.clear()
 
     # -- data flow --------------------------------------------------------------------------
     def on_store_changed(self, _message: StoreChanged) -> None:

@@ -65,6 +65,7 @@ class ActionsMixin:
         if self.config.actions and not app.query(ActionsPanel):
             parent = app.query("#main").first() if app.query("#main") else app.screen
             await parent.mount(ActionsPanel())
+            app.forget_panels()
         self.executor = Executor(
             self.config, app.store, ActiveJournal(self.config), self.ssh,
             operator=self.operator, read_only=self.operator.read_only,
