@@ -133,8 +133,9 @@ class LogView(ScrollView, can_focus=True):
         if inserted and self.wrap:
             self._rebuild_rows()
         self._append_view([line for line in newer if self._keep(line)])
-        if self.follow:  # backlog from before the panel started is not "skipped"
-            self._appended_since_render += sum(1 for x in batch if x.ts >= self._started)
+        if self.follow:  # backlog from before the panel started is not "skipped" ...
+            if not self._hidden:  # ... nor what came while hidden: buffered, UI not behind
+                self._appended_since_render += sum(1 for x in batch if x.ts >= self._started)
         else:
             self.new_while_paused += len(batch)
         if self._hidden:  # no layout or repaint for a pane nobody sees
