@@ -15,6 +15,7 @@ from textual.containers import Vertical
 from textual.widgets import Log, Static
 
 from tui.core.actions import Run
+from widgets.steady import SteadyStatic
 
 STATUS_STYLE = {
     "pending": ("…", "bold"), "running": ("▶", "bold yellow"),
@@ -74,11 +75,10 @@ class ActionsPanel(Vertical):
         self._shown: Run | None = None
         self._written = 0
         self._legend_key: tuple[object, ...] | None = None
-        self._status_key: tuple[object, ...] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="actions-legend")
-        yield Static(id="actions-status")
+        yield SteadyStatic(id="actions-status")
         yield Log(max_lines=500, classes="empty", id="actions-log")
 
     def show_legend(self, rows: list[LegendRow], mode: str, countdown: str = "",
@@ -104,11 +104,10 @@ class ActionsPanel(Vertical):
 
     def show_run(self, run: Run | None) -> None:
         """Show `run` (status line + output); new lines of the same run are appended."""
-        status = self.query_one("#actions-status", Static)
+        status = self.query_one("#actions-status", SteadyStatic)
         log = self.query_one(Log)
         if run is None:
-            self._status_key = None
-            status.update("")
+            status.paint(Text(""))
             return
         if run is not self._shown:
             self._shown, self._written = run, 0
@@ -120,8 +119,4 @@ class ActionsPanel(Vertical):
                             for stream, text in lines)
             self._written = run.line_count
         log.set_class(run.line_count == 0, "empty")
-        line = run_line(run)
-        key = (line.plain, str(line.style), tuple(line.spans))
-        if key != self._status_key:  # shown every second, long after the run ended
-            self._status_key = key
-            status.update(line)
+        status.paint(run_line(run))  # shown every second, long after the run ended

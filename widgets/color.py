@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from rich.table import Table
 from rich.text import Text
-from textual.widgets import Static
 
 from tui.core.views import ColorView
+from widgets.steady import SteadyStatic
 from widgets.styles import color_badge, state_text
 
 
-class ColorPanel(Static):
+class ColorPanel(SteadyStatic):
     """Renders a ColorView; shows STALE and every warning in words."""
 
     DEFAULT_CSS = """
@@ -20,14 +20,11 @@ class ColorPanel(Static):
     def __init__(self) -> None:
         super().__init__(id="color")
         self.border_title = "Active color"
-        self._view: ColorView | None = None
-        self._shown = False
 
     def show(self, view: ColorView | None) -> None:
-        if self._shown and view == self._view:
-            return  # unchanged: skip the full repaint update() would cause
-        self._view, self._shown = view, True
-        self.update(self._table(view) if view else Text("no [color] section configured"))
+        if self.shows(view):
+            return  # unchanged: not even the table is built
+        self.paint(self._table(view) if view else Text("no [color] section configured"), view)
 
     def _table(self, view: ColorView) -> Table:
         grid = Table.grid(padding=(0, 1))

@@ -6,11 +6,11 @@ and milestones suggested from telemetry. Words and symbols carry every state; co
 from __future__ import annotations
 
 from rich.text import Text
-from textual.widgets import Static
 
 from tui.core.incident.clock import mmss
 from tui.core.incident.live import ClockView
 from tui.core.sanitize import one_line
+from widgets.steady import SteadyStatic
 
 TARGET_STYLE = {"ok": "green", "amber": "bold yellow", "red": "bold white on red",
                 "met": "green", "missed": "red", "waiting": "dim", "none": "dim"}
@@ -18,7 +18,7 @@ UPDATE_STYLE = {"ok": "", "amber": "bold yellow", "red": "bold white on red"}
 SEVERITY_STYLE = ("bold white on red", "bold white on dark_orange3", "bold black on yellow")
 
 
-class IncidentClockPanel(Static):
+class IncidentClockPanel(SteadyStatic):
     """Renders a `ClockView` (computed by the core every second)."""
 
     DEFAULT_CSS = """
@@ -35,11 +35,7 @@ class IncidentClockPanel(Static):
 
     def show(self, view: ClockView, rank: int | None = None) -> None:
         self.view = view
-        text = render_clock(view, rank)
-        if text == getattr(self, "_text", None):
-            return  # unchanged (no incident, nothing ticking): no repaint, no bytes
-        self._text = text
-        self.update(text)
+        self.paint(render_clock(view, rank))  # idle, nothing ticks: no repaint, no bytes
 
 
 def render_clock(view: ClockView, rank: int | None = None) -> Text:

@@ -11,10 +11,11 @@ from collections.abc import Awaitable, Callable
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
 from tui.core.logline import LogLine
 from widgets.log_view import Changed, FocusFilter, LogView, SaveRequested
+from widgets.steady import SteadyStatic
 
 __all__ = ["LogView", "LogsPanel", "Save"]
 
@@ -43,14 +44,13 @@ class LogsPanel(Vertical):
         self.save = save
         self.dropped = 0
         """Lines the probe dropped before the UI took them (set by the app)."""
-        self._status_text: str | None = None
         self._hidden = True  # until the first Show (see LogView)
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="filter (/ to focus, Esc back; X regex, v invert)",
                     id="logs-filter")
         yield LogView(self.capacity, self.max_line)
-        yield Static("", id="logs-status", markup=False)
+        yield SteadyStatic("", id="logs-status", markup=False)
 
     @property
     def log_view(self) -> LogView:
@@ -120,7 +120,5 @@ class LogsPanel(Vertical):
             parts.append(f"skipped {view.skipped} lines (UI behind)")
         if self.dropped:
             parts.append(f"dropped {self.dropped}")
-        text = " · ".join(parts)
-        if text != self._status_text:  # one status line: no layout pass, no repaint if same
-            self._status_text = text
-            self.query_one("#logs-status", Static).update(Text(text), layout=False)
+        status = self.query_one("#logs-status", SteadyStatic)
+        status.paint(Text(" · ".join(parts)), layout=False)  # one line: never a layout pass
