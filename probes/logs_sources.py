@@ -31,6 +31,30 @@ RESTART_MAX_WAIT = 30.0
 """`restart = true` backoff cap: a command that keeps ending at once is not re-run (and
 marked) every few seconds all night."""
 _CHUNK = 65536
+LONG_RUN = 60.0
+"""A run that lasted this long was not a failure loop: the next wait starts over."""
+
+
+class _Backoff:
+    """The waits between attempts of one source: the first, doubling up to a cap, and the
+    first again after `reset()` (attached) or a run longer than LONG_RUN (`started()`)."""
+
+    def __init__(self, first: float) -> None:
+        self.first = self._next = first
+        self._since: float | None = None
+
+    def started(self) -> None:
+        self._since = time.monotonic()
+
+    def reset(self) -> None:
+        self._next = self.first
+
+    def take(self, cap: float) -> float:
+        """The wait before the next attempt (the one after doubles, up to `cap`)."""
+        if self._since is not None and time.monotonic() - self._since > LONG_RUN:
+            self.reset()
+        wait, self._next = self._next, min(self._next * 2, cap)
+        return wait
 
 
 def reader_for(source: LogSource, hub: LogHub, buf: SourceBuffer) -> Coroutine[Any, Any, None]:
@@ -72,7 +96,7 @@ async def docker_reader(source: LogSource, hub: LogHub, buf: SourceBuffer) -> No
     since = parse_since(source.since).timestamp() if source.since else None
     tail: int | None = source.tail
     attached = 0
-    wait = hub.config.reattach_delay
+    backoff = _Backoff(hub.config.reattach_delay)
     loop = asyncio.get_running_loop()
     while True:
         api = None
@@ -95,7 +119,7 @@ async def docker_reader(source: LogSource, hub: LogHub, buf: SourceBuffer) -> No
                 attached += 1
                 mark(f"attached to {name}" if attached == 1 else
                      f"reattached to {name} (restarted at {state.get('StartedAt', '?')[:19]}Z)")
-                wait = hub.config.reattach_delay
+                backoff.reset()
                 reader = _DockerStream(api, info["Id"], bool((info.get("Config") or {})
                                        .get("Tty")), tail, since, source.stderr, hub, buf, loop)
                 try:
@@ -116,8 +140,7 @@ async def docker_reader(source: LogSource, hub: LogHub, buf: SourceBuffer) -> No
         finally:
             if api is not None:
                 api.close()
-        await asyncio.sleep(wait)
-        wait = min(wait * 2, MAX_WAIT)
+        await asyncio.sleep(backoff.take(MAX_WAIT))
 
 
 class _DockerStream:
@@ -363,21 +386,23 @@ def _seek_tail(fh: Any, lines: int) -> None:
 async def command_reader(source: LogSource, hub: LogHub, buf: SourceBuffer) -> None:
     """Run the command once; with `restart`, again whenever it ends (backing off)."""
     mark = _Markers(hub, buf)
-    wait = hub.config.reattach_delay
+    backoff = _Backoff(hub.config.reattach_delay)
     while True:
-        started = time.monotonic()
+        backoff.started()
         ran = await _command_once(source, hub, buf, mark)
         if not source.restart:
             return
         if not ran:  # cannot be started (missing, not executable): retrying will not help
             mark("not restarting: fix the command in the config")
             return
-        if time.monotonic() - started > 60:
-            wait = hub.config.reattach_delay  # it ran a good while: no backoff
-        mark(f"restarting in {wait:.0f} s")
-        mark.last = ""  # the same "exited" line after each run is news
-        await asyncio.sleep(wait)
-        wait = min(wait * 2, RESTART_MAX_WAIT)
+        await _restart_pause(mark, backoff, "")
+
+
+async def _restart_pause(mark: _Markers, backoff: _Backoff, where: str) -> None:
+    wait = backoff.take(RESTART_MAX_WAIT)
+    mark(f"{where}restarting in {wait:.0f} s")
+    mark.last = ""  # the same "exited" line after each run is news
+    await asyncio.sleep(wait)
 
 
 async def _command_once(source: LogSource, hub: LogHub, buf: SourceBuffer, mark: _Markers
@@ -421,7 +446,7 @@ async def remote_reader(source: LogSource, hub: LogHub, buf: SourceBuffer, argv:
                         ) -> None:
     """Run `argv` on the source's host over the shared SSH connection; reconnect on drops."""
     mark = _Markers(hub, buf)
-    wait = hub.config.reattach_delay
+    backoff = _Backoff(hub.config.reattach_delay)
     is_tail = source.kind == "file"
     while True:
         def on_output(stream: str, text: str) -> None:
@@ -431,25 +456,20 @@ async def remote_reader(source: LogSource, hub: LogHub, buf: SourceBuffer, argv:
             else:
                 hub.add_raw(buf, [line])
 
-        started = time.monotonic()
-        cap = MAX_WAIT
+        backoff.started()
         try:
             mark(f"{source.host}: following {one_line(' '.join(argv))[:80]}")
             result = await hub.ssh_pool.run(source.host, argv, on_output=on_output)
             mark(f"{source.host}: ended (status {result.exit_status})")
-            if time.monotonic() - started > 60:
-                wait = hub.config.reattach_delay  # it ran a good while: no backoff
-            if not is_tail:
+            if not is_tail:  # a command that ended by itself
                 if not source.restart:
                     return
-                cap = RESTART_MAX_WAIT
-                mark(f"{source.host}: restarting in {wait:.0f} s")
-                mark.last = ""
+                await _restart_pause(mark, backoff, f"{source.host}: ")
+                continue
         except asyncio.CancelledError:
             raise
         except Exception as exc:
             mark(f"{source.host}: {one_line(str(exc))[:120]}; retrying")
-        await asyncio.sleep(wait)
-        wait = min(wait * 2, cap)
+        await asyncio.sleep(backoff.take(MAX_WAIT))  # a dropped connection, or tail ended
         if is_tail:
             argv = [*argv[:2], "0", *argv[3:]]  # after a drop: only new lines

@@ -117,6 +117,7 @@ class WarroomApp(IncidentAppMixin, ActionsMixin, App[int]):
         self.title = f"warroom · {config.environment.name}"
         self.panels_live = LivePanels(self)  # containers + logs panels, when configured
         self._panel_cache: dict[type[Widget], list[Any]] = {}
+        self._pane = ""  # the pane shown on a narrow screen (set by action_pane)
 
     # -- layout -----------------------------------------------------------------------------
     def get_default_screen(self) -> Screen[None]:
@@ -190,7 +191,7 @@ class WarroomApp(IncidentAppMixin, ActionsMixin, App[int]):
     def _keep_focus_visible(self) -> None:
         """Focus in a pane that is not shown moves to the health table (or nowhere)."""
         focused = self.screen_stack[0].focused
-        if focused is None or not self._in_hidden_pane(focused, getattr(self, "_pane", "")):
+        if focused is None or not self._in_hidden_pane(focused, self._pane):
             return
         health = self.panels(HealthPanel)
         if health:

@@ -327,23 +327,22 @@ class LogView(ScrollView, can_focus=True):
         self._settings_changed()
 
     def on_mouse_scroll_up(self) -> None:
+        self._scroll_back(lambda: None)  # Textual scrolls; only follow mode ends here
+
+    def _scroll_back(self, scroll: Callable[[], None]) -> None:
+        """Moving up leaves follow mode (the status line says PAUSED)."""
         self.follow = False
+        scroll()
         self.post_message(Changed())
 
     def action_scroll_up(self) -> None:
-        self.follow = False
-        super().action_scroll_up()
-        self.post_message(Changed())
+        self._scroll_back(super().action_scroll_up)
 
     def action_page_up(self) -> None:
-        self.follow = False
-        super().action_page_up()
-        self.post_message(Changed())
+        self._scroll_back(super().action_page_up)
 
     def action_scroll_home(self) -> None:
-        self.follow = False
-        super().action_scroll_home()
-        self.post_message(Changed())
+        self._scroll_back(super().action_scroll_home)
 
     def action_toggle_wrap(self) -> None:
         self.wrap = not self.wrap
