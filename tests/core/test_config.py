@@ -82,6 +82,19 @@ def test_unknown_top_level_section():
     assert "servics: unknown key (did you mean 'services'?)" in errors(MINIMAL + "[servics]\n")
 
 
+def test_errors_never_list_internal_keys(tmp_path):
+    """The loader's own keys (__source__, __base_dir__) are not the user's to write."""
+    path = tmp_path / "config.toml"
+    path.write_text('colour = 1\n__sourc = 2\n' + MINIMAL)
+    result = warroom("check-config", str(path))
+    assert result.returncode == 2
+    out = result.stdout + result.stderr
+    assert "config.toml:1: colour: unknown key (did you mean 'color'?); known keys here: " in out
+    assert "config.toml:2: __sourc: unknown key; known keys here: " in out
+    assert "__source__" not in out and "__base_dir__" not in out
+    assert "known keys here: actions, color, containers" in out
+
+
 def test_duplicate_service_names():
     text = MINIMAL + '[[services]]\nname = "a"\nurl = "http://h/"\n' * 2
     assert "conf.toml:7: services[1].name: duplicate service name 'a'" in errors(text)

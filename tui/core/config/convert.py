@@ -149,15 +149,21 @@ def _toml_type(value: Any) -> str:
     return type(value).__name__
 
 
+def _internal(key: str) -> bool:
+    """Keys the loader adds itself (``__source__``, ``__base_dir__``): never named to users."""
+    return key.startswith("__") and key.endswith("__")
+
+
 def _build_dataclass(cls: Any, data: dict[str, Any], ctx: Ctx, path: str) -> Any:
     hints = typing.get_type_hints(cls)
     fields = [f for f in dataclasses.fields(cls) if f.init]
     by_key = {f.metadata.get("key", f.name): f for f in fields}
     for key in data:
         if key not in by_key:
-            hint = difflib.get_close_matches(key, list(by_key), n=1, cutoff=0.6)
+            public = sorted(k for k in by_key if not _internal(k))
+            hint = difflib.get_close_matches(key, public, n=1, cutoff=0.6)
             extra = f" (did you mean {hint[0]!r}?)" if hint else ""
-            known = ", ".join(sorted(by_key))
+            known = ", ".join(public)
             ctx.error(_child(path, key), f"unknown key{extra}; known keys here: {known}")
     kwargs: dict[str, Any] = {}
     broken = False
