@@ -195,6 +195,9 @@ def _clean(demo_dir: Path) -> None:
 def _bind(name: str, port: int) -> tuple[socket.socket, str | None]:
     def listen(p: int) -> socket.socket:
         s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        # a demo restarted at once finds its ports in TIME_WAIT: take them anyway, so the
+        # shipped config.toml (which names them) still reads this demo
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         s.set_inheritable(True)
         try:
             s.bind(("127.0.0.1", p))

@@ -40,6 +40,7 @@ BACKGROUND = [
 
 class Service(ThreadingHTTPServer):
     daemon_threads = True
+    allow_reuse_address = True  # `--port`: rebind at once after a restart (TIME_WAIT)
     demo_dir: Path
     color: str
     build: str
