@@ -23,15 +23,17 @@ from textual.widgets._toast import ToastRack
 
 from tui.commands import WarroomCommands
 from tui.core.config import Config
+from tui.core.maintenance import mark_maintenance
 from tui.core.model import State, Transition, utcnow
 from tui.core.monitor import Monitor
 from tui.core.store import Store
-from tui.core.verdict import verdict
+from tui.core.verdict import banner_maintenance, verdict
 from tui.core.views import color_view, health_rows
 from tui.live_panels import LivePanels
 from tui.screens.confirm_actions import ActionsMixin
 from tui.screens.help import HelpScreen
 from tui.screens.incident_app import IncidentAppMixin
+from tui.screens.modal import KeyOrderMixin
 from widgets.actions import ActionsPanel
 from widgets.color import ColorPanel
 from widgets.header import Banner
@@ -71,7 +73,7 @@ class WarroomScreen(Screen[None]):
     AUTO_FOCUS = "HealthPanel"
 
 
-class WarroomApp(IncidentAppMixin, ActionsMixin, App[int]):
+class WarroomApp(KeyOrderMixin, IncidentAppMixin, ActionsMixin, App[int]):
     """One screen: what is broken, since when, and what have we done about it."""
 
     CSS_PATH = "app.tcss"
@@ -306,15 +308,19 @@ class WarroomApp(IncidentAppMixin, ActionsMixin, App[int]):
                 panel.show(rows, narrow=not wide)
             for panel in self.panels(ColorPanel):
                 panel.show(color_view(self.config, self.store, now))
-            code = verdict(self.config, self.store, now).code.name
+            result = verdict(self.config, self.store, now)
             for banner in self.panels(Banner):
-                banner.verdict = code
+                banner.verdict = result.word
+                banner.maintenance = banner_maintenance(result)
 
     def _on_transition(self, transition: Transition) -> None:
         if transition.old is None and transition.new is State.OK:
             return
+        transition = mark_maintenance(self.config, self.store, transition)
         self.incident_record_transition(transition)
         severity = "error" if transition.new is State.DOWN else "warning"
+        if transition.maintenance:
+            severity = "warning"
         if transition.new is State.OK:
             severity = "information"
         self.notify(transition.describe(), severity=severity, markup=False, timeout=6)

@@ -44,7 +44,10 @@ class ColorPanel(SteadyStatic):
         side.add_row(*(
             Text(f"{c.color}{' (live)' if c.live else ''}", style="bold") for c in view.columns
         ))
-        side.add_row(*(state_text(c.state) for c in view.columns))
+        side.add_row(*(
+            state_text(c.state) if c.state is not None else Text("no checks", style="dim")
+            for c in view.columns
+        ))
         depth = max((len(c.services) for c in view.columns), default=0)
         for i in range(min(depth, 4)):
             cells = []

@@ -11,6 +11,7 @@ from textual.widget import Widget
 VERDICT_STYLE = {
     "OK": "bold green", "WARNING": "bold black on yellow",
     "CRITICAL": "bold white on red", "UNKNOWN": "bold white on magenta",
+    "MAINTENANCE": "bold white on blue",
 }
 
 
@@ -25,6 +26,8 @@ class Banner(Widget):
     now: reactive[dt.datetime | None] = reactive(None)
     verdict: reactive[str] = reactive("UNKNOWN")
     mode: reactive[str] = reactive("")
+    maintenance: reactive[str] = reactive("")
+    """"since 03:12:04" (or "on") while maintenance is on; empty when off."""
 
     def __init__(self, env_name: str, production: bool, read_only: bool) -> None:
         super().__init__()
@@ -45,6 +48,9 @@ class Banner(Widget):
         if self.mode:
             left.append("  ")
             left.append(self.mode, style="bold black on yellow")
+        if self.maintenance and self.verdict != "MAINTENANCE":
+            left.append("  ")
+            left.append(f" MAINTENANCE {self.maintenance} ", style=VERDICT_STYLE["MAINTENANCE"])
         right = self._right(self.size.width - left.cell_len)
         gap = max(1, self.size.width - left.cell_len - right.cell_len)
         line = left + Text(" " * gap) + right
@@ -55,7 +61,10 @@ class Banner(Widget):
         """Verdict and UTC clock, the date dropped first when the line is crowded."""
         for clock in ("%Y-%m-%d %H:%M:%S UTC", "%H:%M:%S UTC", ""):
             right = Text()
-            right.append(f" {self.verdict} ", style=VERDICT_STYLE.get(self.verdict, "bold"))
+            word = self.verdict
+            if word == "MAINTENANCE" and self.maintenance:
+                word = f"MAINTENANCE {self.maintenance}"
+            right.append(f" {word} ", style=VERDICT_STYLE.get(self.verdict, "bold"))
             if self.now is not None and clock:
                 right.append(f"  {self.now.strftime(clock)} ")
             if right.cell_len + 1 <= room:

@@ -102,12 +102,15 @@ def format_time(value: dt.datetime) -> str:
 
 def transition_data(transition: Transition) -> dict[str, Any]:
     """The ``check`` entry data for a store `Transition` (its ``at`` is the event time)."""
-    return {
+    data: dict[str, Any] = {
         "key": transition.key,
         "old": transition.old.value if transition.old else None,
         "new": transition.new.value,
         "reason": transition.reason,
     }
+    if transition.maintenance:
+        data["maintenance"] = True  # planned: never suggested as "detected"
+    return data
 
 
 def serialize(entry: Entry) -> bytes:

@@ -107,7 +107,10 @@ class Transition:
     new: State
     reason: str
     at: dt.datetime = field(default_factory=utcnow)
+    maintenance: bool = False
+    """The new state is planned maintenance (see `tui.core.maintenance`), not an outage."""
 
     def describe(self) -> str:
         before = self.old.value if self.old else "(first result)"
-        return f"{self.key}: {before} → {self.new.value} ({self.reason})"
+        after = f"{self.new.value} (maintenance)" if self.maintenance else self.new.value
+        return f"{self.key}: {before} → {after} ({self.reason})"

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from probes.color import ColorProbe, RemoteRunner
 from probes.http import HttpClients, check_http
+from probes.maintenance import MaintenanceProbe
 from tui.core.config.schema import Config
 from tui.core.config.services import Service
+from tui.core.maintenance import KIND as MAINTENANCE
 from tui.core.model import CheckResult, ColorReading, ColorResult, State, utcnow
 from tui.core.sanitize import one_line
 from tui.core.scheduler import Job, Scheduler
@@ -17,7 +19,8 @@ from tui.core.store import Store
 
 
 class Monitor:
-    """Health checks and the active color, scheduled; results land in `store`."""
+    """Health checks, the active color and the maintenance status command, scheduled;
+    results land in `store`."""
 
     def __init__(self, config: Config, store: Store, remote: RemoteRunner | None = None) -> None:
         self.config = config
@@ -37,6 +40,10 @@ class Monitor:
             self.scheduler.add(self._color_job(self.color_probe))
         else:
             self.color_probe = None
+        self.maintenance_probe: MaintenanceProbe | None = None
+        if config.maintenance and config.maintenance.has_command:
+            self.maintenance_probe = MaintenanceProbe(config, remote)
+            self.scheduler.add(self._maintenance_job(self.maintenance_probe))
 
     @property
     def slowest_timeout(self) -> float:
@@ -81,6 +88,22 @@ class Monitor:
             deliver=lambda result: self.store.put_color(result, stale),
             on_timeout=lambda t: failed(f"timeout after {t:.1f} s"),
             on_error=lambda exc: failed(f"probe error: {one_line(str(exc))[:80]}"),
+        )
+
+    def _maintenance_job(self, probe: MaintenanceProbe) -> Job:
+        m = self.config.maintenance
+        assert m is not None
+        interval = self.config.interval(m.interval)
+        timeout = self.config.timeout(m.timeout)
+        stale = self.config.stale_after(None, interval, timeout)
+        return Job(
+            name=MAINTENANCE,
+            interval=interval,
+            timeout=timeout,
+            probe=probe.probe,
+            deliver=lambda reading: self.store.put(MAINTENANCE, reading, stale),
+            on_timeout=lambda t: probe.failed(f"timeout after {t:.1f} s"),
+            on_error=lambda exc: probe.failed(f"probe error: {one_line(str(exc))[:80]}"),
         )
 
     def start(self) -> None:

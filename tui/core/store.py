@@ -39,6 +39,8 @@ class Store:
         self.color_stale_after: float = 30.0
         self.snapshots: dict[str, Snapshot] = {}
         self._last_effective: dict[str, State] = {}
+        self.changed_at: dict[str, dt.datetime] = {}
+        """When each check's effective state last changed (its first result included)."""
         self._latencies: dict[str, SteadyLatency] = {}
         self._listeners: list[Listener] = []
         self._transition_listeners: list[TransitionListener] = []
@@ -132,6 +134,7 @@ class Store:
         if old == new:
             return None
         self._last_effective[key] = new
+        self.changed_at[key] = now
         result = self.checks[key]
         if new is State.STALE:
             age = self.age(key, now) or 0.0

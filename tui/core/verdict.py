@@ -1,17 +1,29 @@
-"""The overall verdict over the store, in monitoring-plugin terms (OK/WARNING/CRITICAL/UNKNOWN).
+"""The overall verdict over the store, in monitoring-plugin terms (OK/WARNING/CRITICAL/UNKNOWN),
+plus MAINTENANCE (a WARNING-level state of its own).
 
-`warroom status` exits with it; the TUI shows the same verdict in its header.
+`warroom status` prints it and exits with its code; the TUI shows the same verdict in its
+banner; the exported status update follows it. What pages (CRITICAL): a service of the live
+color or of no color that is DOWN (and `critical`), a critical container exited, restarting,
+dead, paused or unhealthy. The idle color serves no traffic: its failures are WARNING ("idle
+green DOWN: rollback target unhealthy"). Nothing checked is UNKNOWN, never OK.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import IntEnum
 
 from tui.core.config.schema import Config
+from tui.core.docker_model import ContainerRow, ContainersSnapshot, human_duration
+from tui.core.maintenance import KIND as MAINTENANCE_KIND
+from tui.core.maintenance import Maintenance, in_maintenance, maintenance
 from tui.core.model import State, utcnow, worst
 from tui.core.store import Store
+
+CONTAINERS = "containers"
+"""The store snapshot kind of the containers probe."""
+BAD_CONTAINER_STATES = ("exited", "restarting", "dead", "paused")
 
 
 class Exit(IntEnum):
@@ -25,6 +37,33 @@ class Exit(IntEnum):
 class Verdict:
     code: Exit
     problems: tuple[str, ...]
+    maintenance: Maintenance | None = None
+    live: str | None = None
+    """The live color the verdict judged by (None: unknown, colored checks judged critical)."""
+
+    @property
+    def word(self) -> str:
+        """What the banner and `warroom status` say: the code's name, or MAINTENANCE when
+        maintenance is on and nothing pages."""
+        if self.maintenance is not None and self.code is Exit.WARNING:
+            return "MAINTENANCE"
+        return self.code.name
+
+
+@dataclass
+class _Found:
+    critical: list[str] = field(default_factory=list)
+    warning: list[str] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+    checked: int = 0
+
+
+def banner_maintenance(result: Verdict) -> str:
+    """The banner's maintenance text: "since 03:12:04", "on" (since unknown) or "" (off)."""
+    if result.maintenance is None:
+        return ""
+    since = result.maintenance.since
+    return f"since {since:%H:%M:%S}" if since else "on"
 
 
 def color_health(config: Config, store: Store, now: dt.datetime | None = None) -> dict[str, State]:
@@ -55,33 +94,167 @@ def color_warnings(config: Config, store: Store, now: dt.datetime | None = None)
     return found
 
 
+def live_color(config: Config, store: Store, now: dt.datetime | None = None) -> str | None:
+    """The live color, only when known for sure: a fresh reading the sources agree on."""
+    result = store.color
+    if config.color is None or result is None or store.color_is_stale(now):
+        return None
+    if result.disagreement or result.live not in config.color.colors:
+        return None
+    return result.live
+
+
 def verdict(config: Config, store: Store, now: dt.datetime | None = None) -> Verdict:
     now = now or utcnow()
-    critical: list[str] = []
-    warning: list[str] = []
-    unknown: list[str] = []
+    live = live_color(config, store, now)
+    found = _Found()
+    _services(config, store, now, live, found)
+    _color(config, store, now, found)
+    _containers(config, store, now, live, found)
+    on = maintenance(config, store, now)
+    _maintenance_check(config, store, now, found)
+    if found.checked == 0 and on is None:
+        found.unknown.append("nothing checked: no services, containers or color sources "
+                             "configured")
+    lead = [on.describe(now)] if on else []
+    if found.critical:
+        code = Exit.CRITICAL
+    elif found.warning or on:
+        code = Exit.WARNING
+    elif found.unknown:
+        code = Exit.UNKNOWN
+    else:
+        code = Exit.OK
+    problems = tuple(lead + found.critical + found.warning + found.unknown)
+    return Verdict(code, problems, on, live)
+
+
+def _services(config: Config, store: Store, now: dt.datetime, live: str | None,
+              found: _Found) -> None:
+    paused = in_maintenance(config, store, now)
+    idle_bad: dict[str, list[tuple[str, State, str]]] = {}
     for service in config.services:
+        found.checked += 1
         state = store.effective(service.name, now)
+        if state is State.OK or service.name in paused:
+            continue
         result = store.checks.get(service.name)
         reason = result.reason if result else "no result"
+        if state is State.STALE and result is not None:
+            reason = f"no fresh result (last: {result.state.value} {result.reason})"
+        if service.color and live and service.color != live:
+            idle_bad.setdefault(service.color, []).append((service.name, state, reason))
+            continue
         line = f"{service.name} {state.value}: {reason}"
+        if service.color and live is None and config.color is not None:
+            line += f" (live color unknown: {service.color} judged as if live)"
         if state is State.DOWN:
-            (critical if service.critical else warning).append(line)
+            (found.critical if service.critical else found.warning).append(line)
         elif state is State.DEGRADED:
-            warning.append(line)
-        elif state in (State.UNKNOWN, State.STALE):
-            unknown.append(line)
-    if config.color and config.color.sources:
-        if store.color is None or store.color_is_stale(now):
-            unknown.append("active color: no fresh reading")
-        elif store.color.live is None:
-            errors = "; ".join(f"{r.source}: {r.error}" for r in store.color.readings if r.error)
-            unknown.append(f"active color unknown ({errors})")
-        warning.extend(color_warnings(config, store, now))
-    if critical:
-        return Verdict(Exit.CRITICAL, tuple(critical + warning + unknown))
-    if warning:
-        return Verdict(Exit.WARNING, tuple(warning + unknown))
-    if unknown:
-        return Verdict(Exit.UNKNOWN, tuple(unknown))
-    return Verdict(Exit.OK, ())
+            found.warning.append(line)
+        else:
+            found.unknown.append(line)
+    for color, bad in idle_bad.items():
+        state = worst([s for _, s, _ in bad])
+        what = ("rollback target unhealthy" if state in (State.DOWN, State.DEGRADED)
+                else "rollback target not verified")
+        detail = "; ".join(f"{name} {s.value}: {reason}" for name, s, reason in bad)
+        found.warning.append(f"idle {color} {state.value}: {what} ({detail})")
+
+
+def _color(config: Config, store: Store, now: dt.datetime, found: _Found) -> None:
+    if not config.color or not config.color.sources:
+        return
+    found.checked += 1
+    result = store.color
+    if result is None or store.color_is_stale(now):
+        found.unknown.append("active color: no fresh reading")
+        return
+    errors = [r for r in result.readings if r.error]
+    if result.live is None:
+        said = "; ".join(f"{r.source}: {r.error}" for r in errors)
+        found.unknown.append(f"active color unknown ({said or 'no source named a color'})")
+        return
+    found.warning.extend(color_warnings(config, store, now))
+    for reading in errors:
+        found.unknown.append(f"color source {reading.source}: no reading ({reading.error})")
+
+
+def _containers(config: Config, store: Store, now: dt.datetime, live: str | None,
+                found: _Found) -> None:
+    watch = config.containers
+    if watch is None:
+        return
+    found.checked += 1
+    snap = store.snapshots.get(CONTAINERS)
+    value = snap.value if snap else None
+    if not isinstance(value, ContainersSnapshot):
+        found.unknown.append("containers: no listing yet")
+        return
+    if store.snapshot_is_stale(CONTAINERS, now):
+        age = (now - snap.at).total_seconds() if snap else 0.0
+        found.unknown.append(f"containers: no fresh listing for {human_duration(age)}")
+        return
+    down: set[str] = set()
+    for engine in value.engines:
+        if engine.reachable:
+            continue
+        down.add(engine.host)
+        if engine.error == "connecting":
+            found.unknown.append(f"{engine.host}: docker connecting")
+            continue
+        age = human_duration((now - engine.since).total_seconds())
+        why = f": {engine.error}" if engine.error else ""
+        found.unknown.append(
+            f"{engine.host}: docker unreachable since {engine.since:%H:%M:%S} ({age}){why}")
+    rows = [row for row in value.rows if row.host not in down]
+    if not rows and len(down) < len(value.engines):
+        found.unknown.append("containers: none of the watched containers found")
+    multi = len(value.engines) > 1
+    for row in rows:
+        bad = _container_trouble(row)
+        if bad is None:
+            continue
+        name = f"{row.host}/{row.name}" if multi or row.host != "local" else row.name
+        line = f"container {name} {bad}"
+        rule = watch.critical_rule(row.name)
+        if rule is not None:
+            critical = rule
+        elif row.color is None or row.color == live:
+            critical = True
+        elif live is None:
+            critical = True
+            if config.color is not None:
+                line += f" (live color unknown: {row.color} judged as if live)"
+        else:
+            critical = False
+            line += f" (idle {row.color})"
+        (found.critical if critical else found.warning).append(line)
+
+
+def _container_trouble(row: ContainerRow) -> str | None:
+    """What is wrong with a container in words, or None when it runs (and is not unhealthy)."""
+    if row.state in ("exited", "dead"):
+        code = f" (exit {row.exit_code})" if row.exit_code is not None else ""
+        return f"{row.state}{code}"
+    if row.state == "restarting":
+        return f"restarting (restarts: {row.restart_count})"
+    if row.state == "paused":
+        return "paused"
+    if row.health == "unhealthy":
+        return "unhealthy"
+    return None
+
+
+def _maintenance_check(config: Config, store: Store, now: dt.datetime, found: _Found) -> None:
+    """The maintenance status command itself: no reading is UNKNOWN."""
+    m = config.maintenance
+    if m is None or not m.has_command:
+        return
+    found.checked += 1
+    snap = store.snapshots.get(MAINTENANCE_KIND)
+    label = m.action or "maintenance status"
+    if snap is None or store.snapshot_is_stale(MAINTENANCE_KIND, now):
+        found.unknown.append(f"{label}: no fresh reading")
+    elif getattr(snap.value, "error", None):
+        found.unknown.append(f"{label}: no reading ({snap.value.error})")

@@ -29,7 +29,8 @@ class HealthRow:
 class ColorColumn:
     color: str
     live: bool
-    state: State
+    state: State | None
+    """None when no service of this color is checked ("no checks", never a healthy OK)."""
     services: tuple[tuple[str, State], ...]
 
 
@@ -105,9 +106,8 @@ def color_view(config: Config, store: Store, now: dt.datetime | None = None) -> 
             (s.group or s.name, store.effective(s.name, now))
             for s in config.services if s.color == color
         )
-        columns.append(ColorColumn(
-            color, color == live, health.get(color, worst([st for _, st in services])), services
-        ))
+        state = health.get(color, worst([st for _, st in services])) if services else None
+        columns.append(ColorColumn(color, color == live, state, services))
     if result is None:
         return ColorView(None, None, True, "-", tuple(columns), (), (), ())
     age = (now - result.at).total_seconds()

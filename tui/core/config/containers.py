@@ -38,6 +38,18 @@ def _regexes(values: tuple[str, ...]) -> str | None:
 
 
 @dataclass(frozen=True)
+class ContainerRule:
+    """Whether the containers whose name matches one of `names` page (CRITICAL) when exited,
+    restarting, dead, paused or unhealthy, or only warn. The first matching rule decides."""
+
+    names: tuple[str, ...] = field(metadata=check(_regexes))
+    critical: bool = True
+
+    def _check(self) -> list[tuple[str, str]]:
+        return [] if self.names else [("names", "must list at least one regular expression")]
+
+
+@dataclass(frozen=True)
 class ContainersConfig:
     """The container panel. Unset timings fall back to sensible defaults shown here."""
 
@@ -62,6 +74,8 @@ class ContainersConfig:
     stale_after: float | None = field(default=None, metadata=check(checks.positive))
     actions: bool = True
     """Offer restart/stop/start (always behind a confirmation, never in read-only mode)."""
+    rules: tuple[ContainerRule, ...] = ()
+    """Which failed containers are CRITICAL; default: those of the live color or no color."""
 
     def selects(self, name: str, labels: dict[str, str]) -> bool:
         """True when a container with this name and these labels is watched."""
@@ -79,6 +93,13 @@ class ContainersConfig:
             found = re.search(self.color_pattern, name)
             if found and found.group(1):
                 return found.group(1)
+        return None
+
+    def critical_rule(self, name: str) -> bool | None:
+        """The `critical` of the first rule matching `name`; None when no rule matches."""
+        for rule in self.rules:
+            if any(re.search(pattern, name) for pattern in rule.names):
+                return rule.critical
         return None
 
     def stale_seconds(self) -> float:

@@ -16,6 +16,7 @@ from .containers import ContainersConfig
 from .convert import check
 from .incident import IncidentPolicy
 from .logs import LogsConfig
+from .maintenance import MaintenanceConfig, maintenance_issues
 from .services import Service
 
 
@@ -67,6 +68,7 @@ class Config:
     logs: LogsConfig | None = None
     actions: tuple[Action, ...] = ()
     operator: Operator = field(default_factory=Operator)
+    maintenance: MaintenanceConfig | None = None
     source: str = field(default="<memory>", metadata={"key": "__source__"})
     base_dir: str = field(default=".", metadata={"key": "__base_dir__"})
 
@@ -108,6 +110,7 @@ class Config:
             if log.host != "local" and log.host not in self.hosts:
                 issues.append((f"logs.sources[{i}].host", _unknown_host(log.host, self)))
         issues.extend(action_issues(self))
+        issues.extend(maintenance_issues(self))
         return issues
 
 

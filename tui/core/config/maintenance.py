@@ -1,0 +1,119 @@
+"""Schema of `[maintenance]`: how warroom recognises planned maintenance.
+
+```toml
+[maintenance]
+services = ["api-live"]                # whose answers may say "maintenance" (default: all)
+reason = 'status = maintenance'        # a check reason matching this regex = in maintenance
+action = "maintenance-status"          # a read-only status action, run as a check ...
+# argv = ["/srv/bin/maintenance.sh", "status"]   # ... or the command itself (host, cwd, shell)
+pattern = 'Maintenance mode:\\s*ON'     # its output matching this = ON; (?P<since>...) = since
+```
+Maintenance is its own state: those services are not DOWN for the verdict, the banner says
+MAINTENANCE, and their failures are never suggested as "detected".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from . import checks
+from .convert import check
+
+if TYPE_CHECKING:
+    from .schema import Config
+
+
+@dataclass(frozen=True)
+class MaintenanceConfig:
+    """At least one of `reason` (read from service answers) or a status command."""
+
+    services: tuple[str, ...] = ()
+    """Services whose reason is matched against `reason` (empty: every service)."""
+    reason: str | None = field(default=None, metadata=check(checks.regex))
+    action: str | None = None
+    """The name of an [[actions]] entry whose argv/host/cwd/env/shell is run as the check."""
+    argv: tuple[str, ...] = ()
+    host: str = "local"
+    cwd: str | None = None
+    shell: bool = False
+    pattern: str | None = field(default=None, metadata=check(checks.regex))
+    """Output matching this means ON; a named group `since` is read as an ISO time."""
+    interval: float | None = field(default=None, metadata=check(checks.positive))
+    timeout: float | None = field(default=None, metadata=check(checks.positive))
+
+    @property
+    def has_command(self) -> bool:
+        return bool(self.action or self.argv)
+
+    def reads(self, service: str) -> bool:
+        """Whether this service's answers are looked at for maintenance."""
+        return self.reason is not None and (not self.services or service in self.services)
+
+    def says_maintenance(self, service: str, reason: str) -> bool:
+        """True when `service`'s check reason says it is in maintenance."""
+        return self.reads(service) and re.search(self.reason or "", reason) is not None
+
+    def _check(self) -> list[tuple[str, str]]:
+        issues: list[tuple[str, str]] = []
+        if self.action and self.argv:
+            issues.append(("argv", "give either 'action' or 'argv', not both"))
+        if self.has_command and not self.pattern:
+            issues.append(("pattern", "is required with a status command (output meaning ON)"))
+        if self.pattern and not self.has_command:
+            issues.append(("pattern", "needs 'action' or 'argv' (the command whose output "
+                           "it reads)"))
+        if not self.reason and not self.has_command:
+            issues.append(("reason", "give 'reason' (read from service answers) and/or a status "
+                           "command ('action' or 'argv' with 'pattern')"))
+        if self.shell and len(self.argv) != 1:
+            issues.append(("argv", "with shell = true give exactly one item: the shell script"))
+        return issues
+
+
+def maintenance_issues(config: Config) -> list[tuple[str, str]]:
+    """Cross-section rules: named services and action exist, the host is known."""
+    m = config.maintenance
+    if m is None:
+        return []
+    issues: list[tuple[str, str]] = []
+    known = {s.name for s in config.services}
+    for i, name in enumerate(m.services):
+        if name not in known:
+            issues.append((f"maintenance.services[{i}]", f"no service named {name!r}"))
+    if m.action:
+        action = next((a for a in config.actions if a.name == m.action), None)
+        if action is None:
+            names = ", ".join(a.name for a in config.actions) or "none"
+            issues.append(("maintenance.action", f"no action named {m.action!r} "
+                           f"(actions: {names})"))
+        elif any("{" in item for item in (*action.argv, *action.env.values())):
+            issues.append(("maintenance.action", f"action {m.action!r} uses live placeholders; "
+                           "give the status command as 'argv' here"))
+    if m.argv and m.host != "local" and m.host not in config.hosts:
+        issues.append(("maintenance.host", f"unknown host {m.host!r}"))
+    return issues
+
+
+@dataclass(frozen=True)
+class StatusCommand:
+    """The resolved maintenance status command (from `argv` or the named action)."""
+
+    argv: tuple[str, ...]
+    host: str
+    cwd: str | None
+    shell: bool
+    env: dict[str, str]
+
+
+def status_command(config: Config) -> StatusCommand | None:
+    m = config.maintenance
+    if m is None or not m.has_command:
+        return None
+    if m.argv:
+        return StatusCommand(m.argv, m.host, m.cwd, m.shell, {})
+    action = next((a for a in config.actions if a.name == m.action), None)
+    if action is None:
+        return None
+    return StatusCommand(action.argv, action.host, action.cwd, action.shell, dict(action.env))

@@ -1,0 +1,109 @@
+"""Maintenance mode as a state of its own, read from the config's `[maintenance]` checks.
+
+Two signals, either suffices: a service whose check reason matches `maintenance.reason` (the
+public entry answering `{"status": "maintenance"}`), and a status command whose output matches
+`maintenance.pattern` (its reading is kept in the store under `KIND`). The verdict counts those
+services as MAINTENANCE, not DOWN; the banner says "MAINTENANCE since …".
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass
+
+from tui.core.config.schema import Config
+from tui.core.model import State, Transition, utcnow
+from tui.core.store import Store
+
+KIND = "maintenance"
+"""The store snapshot kind of the status command's latest `MaintenanceReading`."""
+
+
+@dataclass(frozen=True, slots=True)
+class MaintenanceReading:
+    """What the maintenance status command said. `on` is None when it could not tell."""
+
+    on: bool | None
+    at: dt.datetime
+    since: dt.datetime | None = None
+    error: str | None = None
+    label: str = "maintenance status"
+
+
+@dataclass(frozen=True, slots=True)
+class Maintenance:
+    """Maintenance is on: since when (None when unknown) and what says so."""
+
+    since: dt.datetime | None
+    by: tuple[str, ...]
+
+    def describe(self, now: dt.datetime | None = None) -> str:
+        when = ""
+        if self.since is not None:
+            when = f" since {self.since:%H:%M:%S} UTC"
+        return f"maintenance{when} ({'; '.join(self.by)})"
+
+
+def in_maintenance(config: Config, store: Store, now: dt.datetime | None = None
+                   ) -> dict[str, str]:
+    """Services whose current (fresh, failing) answer says maintenance → their reason."""
+    m = config.maintenance
+    if m is None or m.reason is None:
+        return {}
+    now = now or utcnow()
+    found: dict[str, str] = {}
+    for service in config.services:
+        check = store.checks.get(service.name)
+        if check is None or store.effective(service.name, now) not in (State.DOWN,
+                                                                        State.DEGRADED):
+            continue
+        if m.says_maintenance(service.name, check.reason):
+            found[service.name] = check.reason
+    return found
+
+
+def command_reading(store: Store, now: dt.datetime | None = None) -> MaintenanceReading | None:
+    """The status command's latest reading, None when there is none or it is stale."""
+    snap = store.snapshots.get(KIND)
+    if snap is None or store.snapshot_is_stale(KIND, now):
+        return None
+    value = snap.value
+    return value if isinstance(value, MaintenanceReading) else None
+
+
+def maintenance(config: Config, store: Store, now: dt.datetime | None = None
+                ) -> Maintenance | None:
+    """Whether maintenance is on now, since when and by which signal; None when off."""
+    if config.maintenance is None:
+        return None
+    now = now or utcnow()
+    services = in_maintenance(config, store, now)
+    reading = command_reading(store, now)
+    by: list[str] = []
+    starts: list[dt.datetime] = []
+    if reading is not None and reading.on:
+        by.append(f"{reading.label}: ON")
+        if reading.since is not None:
+            starts.append(reading.since)
+    for name, reason in services.items():
+        by.append(f"{name}: {reason}")
+        changed = store.changed_at.get(name)
+        if changed is not None and not (reading and reading.since):
+            starts.append(changed)
+    if not by:
+        return None
+    return Maintenance(min(starts) if starts else None, tuple(by))
+
+
+def mark_maintenance(config: Config, store: Store, transition: Transition) -> Transition:
+    """The transition, flagged `maintenance` when its new failing state is planned
+    maintenance: its reason says so, or the status command reads ON for a listed service."""
+    m = config.maintenance
+    if m is None or transition.new not in (State.DOWN, State.DEGRADED):
+        return transition
+    planned = m.says_maintenance(transition.key, transition.reason)
+    if not planned and m.services and transition.key in m.services:
+        reading = command_reading(store, transition.at)
+        planned = bool(reading and reading.on)
+    return dataclasses.replace(transition, maintenance=True) if planned else transition
