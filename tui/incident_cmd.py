@@ -24,22 +24,22 @@ from tui.core.incident import (
     IncidentError,
     Incidents,
     IncidentState,
-    Reminders,
     classify,
-    mmss,
+    marks,
     ops,
     parse_when,
     suggest_milestones,
-    targets,
-    update_due,
 )
 from tui.core.incident.export_common import describe, utc
 from tui.core.incident.export_postmortem import postmortem
 from tui.core.incident.export_status import KINDS, osc52, status_update
 from tui.core.incident.history import monthly, render_rows, rows
+from tui.core.incident.ops import OrderError
+from tui.core.incident.signal import failing_checks, first_signal
 from tui.core.journal import Journal
 from tui.core.model import utcnow
-from tui.core.sanitize import one_line, sanitize
+from tui.core.sanitize import one_line
+from tui.incident_render import one_line_lines, render_status, unreadable_lines
 
 EXPORTS = ("postmortem", *KINDS)
 
@@ -62,12 +62,18 @@ def add_parser(subparsers: argparse._SubParsersAction, parents: list) -> None:
     p.add_argument("--start", metavar="WHEN",
                    help="backdate to the first signal: 10m (ago), HH:MM UTC, ISO")
     p.add_argument("--force", action="store_true", help="even if another incident is open")
+    _questions(p)
 
     p = sub.add_parser("note", parents=[common], help="add a note (text or stdin)")
     p.add_argument("text", nargs="*", help="note text; '-' or nothing reads stdin")
     p.add_argument("--pin", action="store_true", help="mark as a key event")
     p.add_argument("--at", metavar="WHEN", help="when it happened: 10m (ago), HH:MM UTC, ISO")
-    p.add_argument("--supersedes", metavar="ENTRY_ID", help="correct an earlier note")
+    p.add_argument("--supersedes", metavar="ENTRY_ID",
+                   help="correct an earlier note (keeps its time unless --at is given)")
+
+    p = sub.add_parser("pin", parents=[common], help="pin (or --unpin) an entry by id")
+    p.add_argument("entry_id", metavar="ENTRY_ID")
+    p.add_argument("--unpin", action="store_true")
 
     p = sub.add_parser("status", parents=[common], help="show the clock (or set the status)")
     p.add_argument("new_status", nargs="?", choices=STATUSES)
@@ -97,15 +103,22 @@ def add_parser(subparsers: argparse._SubParsersAction, parents: list) -> None:
     p.add_argument("--month", metavar="YYYY-MM", help="the monthly review summary")
 
     p = sub.add_parser("export", parents=[common], help="post-mortem or status update")
-    p.add_argument("what", choices=EXPORTS)
+    p.add_argument("what", choices=EXPORTS, nargs="?", default="postmortem",
+                   help="postmortem (default) or a status update kind")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default stdout)")
     p.add_argument("--copy", action="store_true", help="copy via OSC 52 (if config allows)")
     p.add_argument("--mark-sent", action="store_true", help="record the update as sent")
 
     p = sub.add_parser("classify", parents=[common], help="impact × urgency → severity")
-    for q in QUESTIONS:
-        p.add_argument(f"--{q.key.replace('_', '-')}", dest=q.key,
-                       choices=[c for c, _ in q.choices], help=q.text)
+    p.add_argument("--scope", dest="scope", choices=SCOPES, help=QUESTIONS[0].text)
+    _questions(p)
+
+
+def _questions(parser: argparse.ArgumentParser) -> None:
+    """--accessible, --data-risk, --users, --worsening (the classifier's questions)."""
+    for q in QUESTIONS[1:]:
+        parser.add_argument(f"--{q.key.replace('_', '-')}", dest=q.key,
+                            choices=[c for c, _ in q.choices], help=q.text)
 
 
 def _policy(args: argparse.Namespace) -> tuple[IncidentPolicy, str]:
@@ -129,6 +142,9 @@ def run(args: argparse.Namespace) -> int:
     author = getattr(args, "author", None)
     try:
         return _dispatch(args, incidents, author)
+    except OrderError as exc:  # a time out of order: refused, like a usage error
+        print(f"warroom incident: {exc}", file=sys.stderr)
+        return 2
     except (IncidentError, LookupError, ValueError, OSError) as exc:
         print(f"warroom incident: {exc}", file=sys.stderr)
         return 1
@@ -152,12 +168,19 @@ def _dispatch(args: argparse.Namespace, incidents: Incidents, author: str | None
     cmd, now = args.incident_command, utcnow()
     when = (lambda text: parse_when(text, now) if text else None)  # noqa: E731
     if cmd == "open":
+        audit = Journal(incidents.audit_path).load().entries
         state = ops.declare(
             incidents, title=args.title, severity=args.severity,
             commander=args.commander or author or "", scope=args.scope,
             scope_detail=args.scope_detail, impact=args.impact, start=when(args.start),
-            author=author, allow_concurrent=args.force)
+            author=author, allow_concurrent=args.force, answers=_answers(args),
+            failing=failing_checks(audit))
         print(f"declared {state.id} ({state.severity}) — journal {state.path}")
+        signal = first_signal(audit)
+        if not args.start and signal is not None and signal.event_time < state.start:
+            print(one_line(f"first signal {utc(signal.event_time)} UTC ({describe(signal)}); "
+                           f"to start there: warroom incident set start="
+                           f"{signal.event_time.isoformat()}"), file=sys.stderr)
         return 0
     if cmd == "list":
         states = incidents.all()
@@ -167,19 +190,35 @@ def _dispatch(args: argparse.Namespace, incidents: Incidents, author: str | None
             print(one_line_lines(render_rows(rows(states, now))), end="")
         return 0
     if cmd == "classify":
-        answers = {q.key: getattr(args, q.key) for q in QUESTIONS if getattr(args, q.key)}
+        answers = _answers(args)
         print(classify(answers, incidents.policy).describe())
         return 0
     if cmd == "note":
         text = " ".join(args.text)
         if not args.text or text == "-":
             text = sys.stdin.read()
-        journal = Journal(_target(args, incidents).path) if (
-            args.incident or incidents.current()) else Journal(incidents.audit_path)
-        entry = ops.note(journal, text, author=author, at=when(args.at), pinned=args.pin,
+        journal = _journal(args, incidents)
+        at = when(args.at)
+        if args.supersedes:
+            original = marks.find(journal.load().entries, args.supersedes)
+            if original is None or original.kind != "note":
+                raise LookupError(f"no note {args.supersedes!r} in {journal.path.stem}")
+            at = at or original.event_time  # a correction keeps the original's time
+            args.supersedes = original.id
+        entry = ops.note(journal, text, author=author, at=at, pinned=args.pin,
                          supersedes=args.supersedes)
         where = journal.path.stem
         print(f"noted {entry.id} at {utc(entry.event_time)} UTC in {where}")
+        return 0
+    if cmd == "pin":
+        journal = _journal(args, incidents)
+        entry = ops.pin(journal, args.entry_id, not args.unpin, author=author)
+        verb = "unpinned" if args.unpin else "pinned"
+        print(f"{verb} {entry.data['target']} in {journal.path.stem}")
+        return 0
+    if cmd == "status" and not args.incident and not incidents.all():
+        print(f"no incident recorded in {incidents.dir}")
+        print("".join(line + "\n" for line in unreadable_lines(None, incidents)), end="")
         return 0
     state = _target(args, incidents, latest=cmd in ("status", "export"))
     if cmd == "status":
@@ -216,6 +255,17 @@ def _dispatch(args: argparse.Namespace, incidents: Incidents, author: str | None
     return 0
 
 
+def _journal(args: argparse.Namespace, incidents: Incidents) -> Journal:
+    """--incident's journal, else the open incident's, else the standing audit journal."""
+    if args.incident or incidents.current():
+        return Journal(_target(args, incidents).path)
+    return Journal(incidents.audit_path)
+
+
+def _answers(args: argparse.Namespace) -> dict[str, str]:
+    return {q.key: getattr(args, q.key) for q in QUESTIONS if getattr(args, q.key, None)}
+
+
 def _assignment(text: str) -> tuple[str, str]:
     key, sep, value = text.partition("=")
     if not sep:
@@ -246,56 +296,3 @@ def _export(args: argparse.Namespace, incidents: Incidents, state: IncidentState
     if args.mark_sent and args.what != "postmortem":
         ops.update_sent(state, channel="cli-export", kind=args.what, author=author)
     return 0
-
-
-def one_line_lines(text: str) -> str:
-    return "".join(one_line(line) + "\n" for line in text.splitlines())
-
-
-def render_status(state: IncidentState, incidents: Incidents, now: dt.datetime,
-                  last: int) -> str:
-    """The clock and the last entries as plain text (journal text sanitized)."""
-    policy = incidents.policy
-    lines = [
-        one_line(f"INCIDENT {state.id}: {state.title}"),
-        one_line(f"  {state.severity} · {state.status.upper()} · commander "
-                 f"{state.commander or '—'} · scope {state.scope_text}"),
-        f"  now {utc(now)} UTC · start {utc(state.start)} · elapsed {mmss(state.elapsed(now))}"
-        + ("" if not state.resolved else f" · resolved {utc(state.resolved_at)}"),
-        "  milestones: " + " · ".join(
-            f"{m} {utc(state.milestones[m], date=False) if m in state.milestones else '—'}"
-            for m in MILESTONES),
-    ]
-    for view in targets(state, policy, now):
-        if view.limit is None:
-            continue
-        if view.remaining is None:
-            detail = "waiting for the previous milestone"
-        elif view.state in ("met", "missed"):
-            took = mmss(view.limit - view.remaining, ceil=True)
-            detail = f"took {took} (target {mmss(view.limit)})"
-        elif view.state == "red":
-            detail = f"over by {mmss(-view.remaining)} (target {mmss(view.limit)})"
-        else:
-            detail = f"{mmss(view.remaining)} left (target {mmss(view.limit)})"
-        lines.append(f"  {view.symbol} {view.label:<11} {view.word:<9} {detail}")
-    due = update_due(state, policy, now)
-    if due is not None:
-        lines.append(f"  next update {due.word} in {mmss(due.remaining)} "
-                     f"({utc(due.due, date=False)} UTC)" if due.state != "red" else
-                     f"  next update OVERDUE by {mmss(-due.remaining)}")
-    for reminder in Reminders().due(state, policy, now):
-        if ":escalate:" in reminder.key:
-            lines.append(f"  ! {reminder.message}")
-    for s in suggest_milestones(state, incidents.prelude(state)):
-        lines.append(one_line(f"  suggested: {s.milestone} at {utc(s.at, date=False)} "
-                              f"({s.reason}) → warroom incident milestone {s.milestone} "
-                              "--suggested"))
-    if last > 0:
-        lines.append("  last entries:")
-        for e in state.entries[-last:]:
-            mark = ("📌" if e.pinned else " ") + ("~" if e.id in state.superseded else " ")
-            text = sanitize(describe(e)).replace("\n", " ⏎ ")
-            lines.append(one_line(f"  {mark}{utc(e.event_time, date=False)} {e.author} "
-                                  f"[{e.kind}] {text} ({e.id})"))
-    return "\n".join(lines) + "\n"

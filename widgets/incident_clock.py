@@ -13,7 +13,8 @@ from tui.core.sanitize import one_line
 from widgets.steady import SteadyStatic
 
 TARGET_STYLE = {"ok": "green", "amber": "bold yellow", "red": "bold white on red",
-                "met": "green", "missed": "red", "waiting": "dim", "none": "dim"}
+                "met": "green", "missed": "red", "waiting": "dim", "none": "dim",
+                "unmeasured": "dim", "conflict": "bold yellow"}
 UPDATE_STYLE = {"ok": "", "amber": "bold yellow", "red": "bold white on red"}
 SEVERITY_STYLE = ("bold white on red", "bold white on dark_orange3", "bold black on yellow")
 
@@ -53,7 +54,9 @@ def render_clock(view: ClockView, rank: int | None = None) -> Text:
     style = SEVERITY_STYLE[rank] if rank is not None and rank < len(SEVERITY_STYLE) else "reverse"
     text.append(f" {state.severity} ", style=style)
     text.append(f" {state.status.upper()} ", style="bold")
-    text.append(f" elapsed {mmss(state.elapsed(now))}", style="bold")
+    elapsed = state.elapsed(now)
+    text.append(f" elapsed {mmss(elapsed) if elapsed is not None else '— (conflict)'}",
+                style="bold")
     text.append(f"  {now:%H:%M:%S} UTC\n")
     text.append(one_line(state.title)[:80] + "\n", style="bold")
     text.append(f"start {state.start:%Y-%m-%d %H:%M:%S} · IC {one_line(state.commander)[:30]}"
@@ -63,8 +66,10 @@ def render_clock(view: ClockView, rank: int | None = None) -> Text:
             continue
         text.append(f"{t.symbol} {t.label:<11} ", style=TARGET_STYLE[t.state])
         text.append(f"{t.word:<9}", style=TARGET_STYLE[t.state])
-        if t.state in ("met", "missed") and t.remaining is not None:
-            detail = f" took {mmss(t.limit - t.remaining, ceil=True)} / {mmss(t.limit)}"
+        if t.took is not None:
+            detail = f" took {mmss(t.took, ceil=True)} / {mmss(t.limit)}"
+        elif t.state in ("unmeasured", "conflict"):
+            detail = " (" + one_line(t.note).split(": ", 1)[-1][:60] + ")"
         elif t.state == "red" and t.remaining is not None:
             detail = f" over by {mmss(-t.remaining)} / {mmss(t.limit)}"
         elif t.remaining is not None:
@@ -76,6 +81,8 @@ def render_clock(view: ClockView, rank: int | None = None) -> Text:
         f"{name[:3]} {state.milestones[name]:%H:%M:%S}" if name in state.milestones
         else f"{name[:3]} —" for name in ("detected", "acknowledged", "mitigated", "resolved"))
     text.append(f"milestones: {milestones}\n", style="dim")
+    for conflict in state.conflicts():
+        text.append(f"! out of order: {one_line(conflict)[:70]}\n", style="bold yellow")
     if view.update is not None:
         u = view.update
         words = (f"✉ next update {u.word} in {mmss(u.remaining)}" if u.state != "red"

@@ -25,14 +25,19 @@ SPANS = {
     "mttr": ("start", "resolved"),
 }
 WORDS = {"ok": "OK", "amber": "SOON", "red": "BREACHED", "met": "MET", "missed": "MISSED",
-         "waiting": "WAITING", "none": "NO TARGET"}
+         "waiting": "WAITING", "none": "NO TARGET", "unmeasured": "NOT MEASURED",
+         "conflict": "CONFLICT"}
 SYMBOLS = {"ok": "◷", "amber": "▲", "red": "✗", "met": "✓", "missed": "✗", "waiting": "…",
-           "none": "-"}
+           "none": "-", "unmeasured": "?", "conflict": "!"}
 
 
 @dataclass(frozen=True)
 class TargetView:
-    """One response target: its state now and the time left (negative once breached)."""
+    """One response target: its state now and the time left (negative once breached).
+
+    MET / MISSED only when both ends were recorded and are in order (`took` ≥ 0); a recorded
+    end without its beginning is "unmeasured", an end before its beginning a "conflict"
+    (`note` says which)."""
 
     name: str
     limit: dt.timedelta | None
@@ -40,6 +45,14 @@ class TargetView:
     done_at: dt.datetime | None
     state: str
     remaining: dt.timedelta | None
+    note: str = ""
+
+    @property
+    def took(self) -> dt.timedelta | None:
+        """Beginning → end of a MET / MISSED target (never negative)."""
+        if self.state in ("met", "missed") and self.since and self.done_at:
+            return self.done_at - self.since
+        return None
 
     @property
     def label(self) -> str:
@@ -94,38 +107,37 @@ def level_of(state: IncidentState, policy: IncidentPolicy) -> Severity:
     return policy.level(state.severity) or Severity(state.severity)
 
 
-def _anchor(state: IncidentState, name: str) -> dt.datetime | None:
-    if name == "start":
-        return state.start
-    at = state.milestones.get(name)
-    if at is None and name == "detected":
-        return state.declared_at  # declaring an incident is the latest possible detection
-    return at
-
-
 def targets(state: IncidentState, policy: IncidentPolicy, now: dt.datetime) -> list[TargetView]:
-    """Every target of the incident's severity, in response order."""
+    """Every target of the incident's severity, in response order. A running countdown whose
+    beginning is "detected" counts from the declaration until detection is recorded
+    (declaring is the latest possible detection); a result needs both real ends."""
     level = level_of(state, policy)
+    points = state.points()
     views = []
     for name in TARGETS:
         minutes = level.target(name)
         begin, end = SPANS[name]
         limit = dt.timedelta(minutes=minutes) if minutes is not None else None
-        since, done = _anchor(state, begin), state.milestones.get(end)
-        if end == "detected" and done is None:
-            done = state.declared_at
+        since, done = points.get(begin), points.get(end)
         if limit is None:
             views.append(TargetView(name, None, since, done, "none", None))
-        elif done is not None and since is not None:
-            st = "met" if done - since <= limit else "missed"
-            views.append(TargetView(name, limit, since, done, st, limit - (done - since)))
-        elif since is None:
+        elif done is not None or end == "detected" or state.resolved:
+            span = state.span(begin, end)
+            if span.delta is None:
+                kind = "conflict" if span.note.startswith("conflict") else "unmeasured"
+                views.append(TargetView(name, limit, since, done, kind, None, span.note))
+            else:
+                st = "met" if span.delta <= limit else "missed"
+                views.append(TargetView(name, limit, since, done, st, limit - span.delta))
+        elif since is None and begin != "detected":
             views.append(TargetView(name, limit, None, None, "waiting", None))
         else:
-            remaining = limit - (now - since)
+            since = since or state.declared_at
+            running = max(now - since, dt.timedelta(0))
+            remaining = limit - running
             if remaining < dt.timedelta(0):
                 st = "red"
-            elif now - since >= limit * policy.amber_at:
+            elif running >= limit * policy.amber_at:
                 st = "amber"
             else:
                 st = "ok"
@@ -156,7 +168,7 @@ def escalations_due(state: IncidentState, policy: IncidentPolicy, now: dt.dateti
     """Escalation steps whose time has come (unresolved incidents only)."""
     if state.resolved:
         return []
-    elapsed = now - state.start
+    elapsed = state.elapsed(now) or dt.timedelta(0)
     return [
         Reminder(f"{state.id}:escalate:{step.after:g}",
                  f"{state.severity} open {int(step.after)} min: escalate to {step.to}")

@@ -18,16 +18,24 @@ def utc(at: dt.datetime | None, date: bool = True) -> str:
 
 
 def duration(delta: dt.timedelta | None) -> str:
-    """``1h 05m 03s`` style; ``—`` when unknown."""
-    if delta is None:
+    """``1h 05m 03s`` style; ``—`` when unknown (or negative: a figure that cannot be)."""
+    if delta is None or delta < dt.timedelta(0):
         return "—"
     total = int(delta.total_seconds())
-    sign = "-" if total < 0 else ""
-    hours, rest = divmod(abs(total), 3600)
+    hours, rest = divmod(total, 3600)
     minutes, seconds = divmod(rest, 60)
     if hours:
-        return f"{sign}{hours}h {minutes:02d}m {seconds:02d}s"
-    return f"{sign}{minutes}m {seconds:02d}s"
+        return f"{hours}h {minutes:02d}m {seconds:02d}s"
+    return f"{minutes}m {seconds:02d}s"
+
+
+def credit(entry: Entry, by_id: dict[str, Entry]) -> str:
+    """Who an entry is credited to: its author; a correction names the original's author
+    too ("bob, corrected by ann") when someone else corrected it."""
+    original = by_id.get(entry.supersedes or "")
+    if original is not None and original.author != entry.author:
+        return f"{original.author}, corrected by {entry.author}"
+    return entry.author
 
 
 def cell(text: object, limit: int = 300) -> str:

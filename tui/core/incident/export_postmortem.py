@@ -14,9 +14,19 @@ import re
 
 from ..config.incident import IncidentPolicy
 from ..journal import Entry
-from .clock import LABELS, targets
-from .export_common import action_result, block, cell, describe, duration, key_event, utc
-from .model import IncidentState
+from .classify import QUESTIONS
+from .clock import LABELS, TargetView, targets
+from .export_common import (
+    action_result,
+    block,
+    cell,
+    credit,
+    describe,
+    duration,
+    key_event,
+    utc,
+)
+from .model import FAILING, METRIC_SPANS, IncidentState
 
 _METRICS = (  # metric label, target name, explanation
     ("MTTD", "detect", "start → detected"),
@@ -48,6 +58,7 @@ def postmortem(state: IncidentState, policy: IncidentPolicy, now: dt.datetime,
     """The whole draft as Markdown."""
     out: list[str] = []
     authors = sorted({e.author for e in state.entries if e.kind == "note"} | {state.declared_by})
+    elapsed = _elapsed(state, now)
     out += [
         f"# Post-Mortem: {cell(state.title)}", "",
         f"**Date:** {state.start:%Y-%m-%d}  ",
@@ -56,33 +67,35 @@ def postmortem(state: IncidentState, policy: IncidentPolicy, now: dt.datetime,
         "**Status:** Draft  ",
         f"**Incident:** `{state.id}` — commander {cell(state.commander or '—')}, "
         f"status {state.status}{'' if state.resolved else ' (still open)'}  ",
-        f"**Duration:** {duration(state.elapsed(now))} (start → "
-        f"{'resolution' if state.resolved else 'now'})",
+        f"**Duration:** {elapsed} (start → {'resolution' if state.resolved else 'now'})",
         "", "---", "", "## Summary", "",
         block(state.fields.get("summary")) if state.fields.get("summary") else
         "TODO: one or two sentences: what broke, and why it matters.",
         "", "## Impact", "", "| Dimension | Detail |", "|-----------|--------|",
         f"| Who was affected | {cell(state.scope_text)} |",
         f"| Reported impact | {cell(state.impact or 'TODO')} |",
-        "| Approximate user count | TODO |",
-        f"| Duration | {duration(state.elapsed(now))} "
+        f"| Approximate user count | {_answer(state, 'users', 'TODO')} |",
+        f"| Service accessible | {_answer(state, 'accessible', 'TODO: Yes / Partially / No')} |",
+        f"| Duration | {elapsed} "
         f"({utc(state.start)} → {utc(state.resolved_at) if state.resolved else 'ongoing'}) |",
         f"| Features degraded | {cell(_degraded(state, prelude))} |",
-        "| Data at risk | TODO: Yes / No — describe if yes |",
+        f"| Data at risk | {_answer(state, 'data_risk', 'TODO: Yes / No — describe if yes')} |",
         "", "## Response metrics", "",
         "| Metric | Measured | Target | Result |", "|--------|----------|--------|--------|",
     ]
     views = {v.name: v for v in targets(state, policy, now)}
-    metrics = state.metrics()
     for label, target, span in _METRICS:
         view = views[target]
         limit = duration(view.limit) if view.limit else "—"
-        out.append(f"| {label} ({span}) | {duration(metrics[label])} | {limit} | {view.word} |")
+        out.append(f"| {label} ({span}) | {cell(_measured(state, label))} | {limit} | "
+                   f"{_result(view)} |")
     out += ["", "Milestones: " + ", ".join(
         f"{m} {utc(state.milestones.get(m), date=False)}"
         for m in ("detected", "acknowledged", "mitigated", "resolved")) + " (UTC).", ""]
+    out += [f"Out of order in the journal (not measured): {cell(c)}." for c in state.conflicts()]
     out += ["## Timeline (all times UTC)", "", "| Time | Event | By |", "|------|-------|----|",
-            f"| {utc(state.start)} | First signal / incident start | — |"]
+            f"| {utc(state.start)} | {cell(_start_row(state, prelude))} | — |"]
+    by_id = {e.id: e for e in [*prelude, *state.entries]}
     for e in timeline_rows(state, prelude):
         text = describe(e)
         if e.kind == "note":
@@ -91,7 +104,7 @@ def postmortem(state: IncidentState, policy: IncidentPolicy, now: dt.datetime,
             text += " (correction)"
         if row_time(e) < e.entry_time - dt.timedelta(seconds=60):
             text += f" (noted {utc(e.entry_time, date=False)})"
-        out.append(f"| {utc(row_time(e))} | {cell(text)} | {cell(e.author)} |")
+        out.append(f"| {utc(row_time(e))} | {cell(text)} | {cell(credit(e, by_id))} |")
     out.append(f"| {utc(now)} | Post-mortem draft generated | — |")
     out += ["", "## Root Cause", "",
             block(state.fields["root_cause"]) if state.fields.get("root_cause") else
@@ -110,15 +123,59 @@ def postmortem(state: IncidentState, policy: IncidentPolicy, now: dt.datetime,
     return "\n".join(out).rstrip() + "\n"
 
 
+def _elapsed(state: IncidentState, now: dt.datetime) -> str:
+    span = state.elapsed(now)
+    if span is None:
+        return "— (" + state.span("start", "resolved").note + ")"
+    return duration(span)
+
+
+def _measured(state: IncidentState, label: str) -> str:
+    span = state.span(*METRIC_SPANS[label])
+    return duration(span.delta) if span.delta is not None else f"— ({span.note})"
+
+
+def _result(view: TargetView) -> str:
+    """MET / MISSED only for a measured figure; else what the target shows now."""
+    if view.state in ("ok", "amber", "red"):
+        return f"{view.word} (still running)"
+    return view.word
+
+
+def _answer(state: IncidentState, key: str, default: str) -> str:
+    """A declare-form answer in words, marked as such (``default`` when not answered)."""
+    value = state.answers.get(key)
+    question = next((q for q in QUESTIONS if q.key == key), None)
+    if value is None or question is None:
+        return default
+    label = dict(question.choices).get(value, value)
+    return f"{cell(label.capitalize())} (answered at declaration)"
+
+
+def _start_row(state: IncidentState, prelude: list[Entry]) -> str:
+    """The incident start, and the first failing check at that moment if one was recorded."""
+    for e in sorted([*prelude, *state.entries], key=lambda e: e.event_time):
+        if (e.kind == "check" and e.data.get("new") in FAILING
+                and abs(e.event_time - state.start) <= dt.timedelta(seconds=2)):
+            return f"Incident start — first signal: {describe(e)}"
+    return "Incident start"
+
+
 def _degraded(state: IncidentState, prelude: list[Entry]) -> str:
+    """Checks that failed during the incident (and those failing when it was declared)."""
     failed: dict[str, str] = {}
+
+    def add(key: str, new: str) -> None:
+        if failed.get(key) != "DOWN":
+            failed[key] = new
+    for item in state.failing:
+        if item.get("state") in FAILING:
+            add(item["key"], item["state"])
     for e in [*prelude, *state.entries]:
-        if e.kind == "check" and e.data.get("new") in ("DOWN", "DEGRADED"):
-            key = str(e.data.get("key"))
-            if failed.get(key) != "DOWN":
-                failed[key] = str(e.data.get("new"))
+        if e.kind == "check" and e.data.get("new") in FAILING:
+            add(str(e.data.get("key")), str(e.data.get("new")))
     if not failed:
-        return "TODO (no failing check recorded)"
+        return "none recorded by the war room's checks (TODO: what users saw)"
     return ", ".join(f"{k} ({v})" for k, v in sorted(failed.items()))
 
 
@@ -139,13 +196,19 @@ def _went_well_and_improve(state: IncidentState, views: dict, policy: IncidentPo
                            ) -> list[str]:
     good, bad = [], []
     for view in views.values():
-        if view.state == "met" and view.limit:
+        if view.state == "met" and view.limit and view.took is not None:
             good.append(f"{LABELS[view.name]} within the {state.severity} target "
-                        f"({duration(view.done_at - view.since)} ≤ {duration(view.limit)}).")
-        elif view.state in ("missed", "red") and view.limit and view.since:
-            took = (view.done_at or view.since + view.limit - view.remaining) - view.since
-            bad.append(f"{LABELS[view.name]} took {duration(took)}, over the "
+                        f"({duration(view.took)} ≤ {duration(view.limit)}).")
+        elif view.state == "missed" and view.limit and view.took is not None:
+            bad.append(f"{LABELS[view.name]} took {duration(view.took)}, over the "
                        f"{state.severity} target of {duration(view.limit)}.")
+        elif view.state == "red" and view.limit and view.remaining is not None:
+            running = duration(view.limit - view.remaining)
+            bad.append(f"{LABELS[view.name]} still open after {running}, over the "
+                       f"{state.severity} target of {duration(view.limit)}.")
+    for conflict in state.conflicts():
+        bad.append(f"Milestones recorded out of order ({conflict}): correct them in the "
+                   "journal so the figures can be measured.")
     updates = sum(1 for e in state.live_entries()
                   if e.kind == "incident" and e.data.get("op") == "update")
     if updates:

@@ -48,10 +48,11 @@ def status_update(kind: str, state: IncidentState, policy: IncidentPolicy, now: 
         body = ("A fix has been applied and we are monitoring the results.\n"
                 f"We will provide an update within {within}.")
     else:
-        end = state.resolved_at or now
-        body = (f"The issue ({_what(state)}) has been resolved.\n"
-                "All services are operating normally.\n"
-                f"Duration: {duration(end - state.start)}")
+        bad = [f"{name} {st}" for name, st, _ in services if st != "OK"]
+        now_line = ("All services are operating normally." if not bad else
+                    f"Still being watched: {', '.join(bad)}.")
+        body = (f"The issue ({_what(state)}) has been resolved.\n{now_line}\n"
+                f"Duration: {duration(state.elapsed(now))}")
     return (f"[{kind.capitalize()}] {title}\n{body}\n"
             f"Impact: {_what(state)}\nCurrent state: {_services_line(services)}\n")
 
@@ -87,7 +88,9 @@ def _internal(state: IncidentState, policy: IncidentPolicy, now: dt.datetime,
     lines += [f"- {utc(e.event_time, date=False)} {block(describe(e))}" for e in actions] or [
         "- none recorded yet"]
     milestones = ", ".join(f"{k} {utc(v, date=False)}" for k, v in state.milestones.items())
-    lines += ["", f"MILESTONES: {milestones or 'none yet'}", "",
+    lines += ["", f"MILESTONES: {milestones or 'none yet'}"]
+    lines += [f"OUT OF ORDER (not measured): {c}" for c in state.conflicts()]
+    lines += ["",
               "NEXT STEPS:", "TODO", "", "ESTIMATED RESOLUTION: unknown"]
     due = update_due(state, policy, now)
     if due is not None:

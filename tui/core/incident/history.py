@@ -18,7 +18,7 @@ class HistoryRow:
     status: str
     start: dt.datetime
     resolved_at: dt.datetime | None
-    duration: dt.timedelta
+    duration: dt.timedelta | None
     mttr: dt.timedelta | None
 
 

@@ -1,14 +1,21 @@
 """The incident as a value folded from its journal (UI-free, no I/O).
 
 Incident changes are ``incident`` entries whose ``data["op"]`` is one of:
-- ``open``: title, severity, commander, scope, scope_detail, impact (event_time = start,
-  which may be backdated to the first signal);
+- ``open``: title, severity, commander, scope, scope_detail, impact, answers (the declare
+  form's classifier answers: accessible, data_risk, users, worsening), failing (the checks
+  failing when it was declared: [{key, state, reason}]) — event_time = start, which may be
+  backdated to the first signal;
 - ``severity``: severity, previous — ``status``: status, previous;
 - ``milestone``: milestone (one of MILESTONES), unset (bool); event_time = when it happened;
 - ``set``: any of SETTABLE fields (``start`` as an ISO time);
 - ``update``: a status update was sent (channel, kind) — restarts the update cadence;
 - ``resolve``: status resolved and milestone resolved at event_time.
 An entry superseded by a later one is ignored here (it stays in the journal and the timeline).
+
+Milestones are ordered (`ORDER`: start ≤ detected ≤ acknowledged ≤ mitigated ≤ resolved).
+`ops` refuses a change that breaks the order; a journal written by an older version may still
+hold one, so every figure derived here (`span`, `metrics`, `elapsed`) is None rather than
+negative, and `conflicts()` says what is out of order.
 """
 
 from __future__ import annotations
@@ -19,9 +26,12 @@ from pathlib import Path
 from typing import Any
 
 from ..journal import Entry
+from .marks import apply_pins
 
 STATUSES = ("investigating", "identified", "monitoring", "resolved")
 MILESTONES = ("detected", "acknowledged", "mitigated", "resolved")
+ORDER = ("start", *MILESTONES)
+"""Every incident time point, in the order they must happen."""
 SCOPES = ("platform", "feature", "tenant")
 SCOPE_LABELS = {"platform": "the whole platform", "feature": "one feature", "tenant": "one tenant"}
 SETTABLE = ("title", "commander", "scope", "scope_detail", "impact", "start", "root_cause",
@@ -55,6 +65,10 @@ class IncidentState:
     superseded: dict[str, str] = field(default_factory=dict)
     """old id → id of the entry that supersedes it."""
     skipped: list[str] = field(default_factory=list)
+    answers: dict[str, str] = field(default_factory=dict)
+    """The declare form's classifier answers (accessible, data_risk, users, worsening)."""
+    failing: list[dict[str, str]] = field(default_factory=list)
+    """Checks failing when the incident was declared: {key, state, reason}."""
 
     @property
     def resolved(self) -> bool:
@@ -69,33 +83,102 @@ class IncidentState:
         label = SCOPE_LABELS.get(self.scope, self.scope)
         return f"{label}: {self.scope_detail}" if self.scope_detail else label
 
-    def elapsed(self, now: dt.datetime) -> dt.timedelta:
-        """Start → resolution (or now while open)."""
-        return (self.resolved_at or now) - self.start
+    def elapsed(self, now: dt.datetime) -> dt.timedelta | None:
+        """Start → resolution (or now while open, never below zero); None when the recorded
+        resolution is before the start (see `conflicts`)."""
+        if self.resolved_at is not None:
+            return self.span("start", "resolved").delta
+        return max(now - self.start, dt.timedelta(0))
+
+    def points(self) -> dict[str, dt.datetime]:
+        """The start and every recorded milestone, by name."""
+        return {"start": self.start, **self.milestones}
+
+    def span(self, begin: str, end: str) -> Span:
+        """The time from one point to a later one, or why it is not measured."""
+        points = self.points()
+        a, b = points.get(begin), points.get(end)
+        missing = [name for name, t in ((begin, a), (end, b)) if t is None]
+        if a is None or b is None:
+            return Span(None, f"not measured: {' and '.join(missing)} not recorded")
+        if b < a:
+            return Span(None, f"conflict: {_before(end, b, begin, a)}")
+        return Span(b - a, "")
+
+    def conflicts(self) -> list[str]:
+        """Every pair of recorded points out of order ("mitigated 04:55:00 is before
+        detected 05:03:00"), e.g. from a journal written by an older version."""
+        points = self.points()
+        out = []
+        for i, later in enumerate(ORDER):
+            for earlier in ORDER[:i]:
+                a, b = points.get(earlier), points.get(later)
+                if a is not None and b is not None and b < a:
+                    out.append(_before(later, b, earlier, a))
+        return out
 
     def metrics(self) -> dict[str, dt.timedelta | None]:
         """MTTD (start→detected), MTTA (detected→acknowledged), time to mitigate
-        (detected→mitigated) and MTTR (start→resolved), from the milestones."""
-        m = self.milestones
-        return {
-            "MTTD": _diff(self.start, m.get("detected")),
-            "MTTA": _diff(m.get("detected"), m.get("acknowledged")),
-            "Time to mitigate": _diff(m.get("detected"), m.get("mitigated")),
-            "MTTR": _diff(self.start, m.get("resolved")),
-        }
+        (detected→mitigated) and MTTR (start→resolved), from the milestones; None when an
+        end is missing or the two are out of order (never negative)."""
+        return {label: self.span(a, b).delta for label, (a, b) in METRIC_SPANS.items()}
 
     def live_entries(self) -> list[Entry]:
         """Entries not superseded by a correction."""
         return [e for e in self.entries if e.id not in self.superseded]
 
 
-def _diff(a: dt.datetime | None, b: dt.datetime | None) -> dt.timedelta | None:
-    return b - a if a is not None and b is not None else None
+@dataclass(frozen=True)
+class Span:
+    """A measured duration (≥ 0), or None with the reason ("not measured: …", "conflict: …")."""
+
+    delta: dt.timedelta | None
+    note: str
+
+
+METRIC_SPANS = {
+    "MTTD": ("start", "detected"),
+    "MTTA": ("detected", "acknowledged"),
+    "Time to mitigate": ("detected", "mitigated"),
+    "MTTR": ("start", "resolved"),
+}
+
+
+def hms(at: dt.datetime, other: dt.datetime | None = None) -> str:
+    """``HH:MM:SS`` UTC; with the date when ``other`` is another day, with milliseconds when
+    both fall in the same second (so a conflict never reads "05:03:00 is before 05:03:00")."""
+    at, other = at.astimezone(dt.UTC), other.astimezone(dt.UTC) if other else None
+    text = at.strftime("%Y-%m-%d %H:%M:%S" if other and other.date() != at.date()
+                       else "%H:%M:%S")
+    if other is not None and other.replace(microsecond=0) == at.replace(microsecond=0):
+        text += f".{at.microsecond // 1000:03d}"
+    return text
+
+
+def _before(name: str, at: dt.datetime, other: str, other_at: dt.datetime) -> str:
+    return f"{name} {hms(at, other_at)} is before {other} {hms(other_at, at)}"
+
+
+def order_conflict(points: dict[str, dt.datetime], name: str, at: dt.datetime) -> str | None:
+    """Why putting point ``name`` at ``at`` would break `ORDER` (None when it fits).
+    ``points`` are the current ones (``name``'s own old value is ignored)."""
+    index = ORDER.index(name)
+    for earlier in ORDER[:index]:
+        t = points.get(earlier)
+        if t is not None and at < t:
+            return _before(name, at, earlier, t)
+    for later in ORDER[index + 1:]:
+        t = points.get(later)
+        if t is not None and at > t:
+            return f"{name} {hms(at, t)} is after {later} {hms(t, at)}"
+    return None
 
 
 def fold(entries: list[Entry], path: Path, skipped: list[str] | None = None
          ) -> IncidentState | None:
-    """Rebuild the incident from its entries (file order). None when there is no ``open``."""
+    """Rebuild the incident from its entries (file order). None when there is no ``open``.
+    Pin marks are applied to the entries they mark (`marks.apply_pins`)."""
+    entries = apply_pins(entries)
     superseded = {e.supersedes: e.id for e in entries if e.supersedes}
     state: IncidentState | None = None
     for entry in entries:
@@ -110,7 +193,8 @@ def fold(entries: list[Entry], path: Path, skipped: list[str] | None = None
                 scope=_s(data, "scope", "platform"), scope_detail=_s(data, "scope_detail"),
                 impact=_s(data, "impact"), start=entry.event_time,
                 declared_at=entry.entry_time, declared_by=entry.author,
-                last_update=entry.entry_time,
+                last_update=entry.entry_time, answers=_answers(data.get("answers")),
+                failing=_failing(data.get("failing")),
             )
         elif state is not None:
             _apply(state, entry, op, data)
@@ -163,6 +247,19 @@ def _apply(state: IncidentState, entry: Entry, op: Any, data: dict[str, Any]) ->
                 setattr(state, key, value)
             else:
                 state.fields[key] = value
+
+
+def _answers(value: Any) -> dict[str, str]:
+    if not isinstance(value, dict):
+        return {}
+    return {k: v for k, v in value.items() if isinstance(k, str) and isinstance(v, str)}
+
+
+def _failing(value: Any) -> list[dict[str, str]]:
+    if not isinstance(value, list):
+        return []
+    return [{k: str(v) for k, v in item.items() if k in ("key", "state", "reason")}
+            for item in value if isinstance(item, dict) and isinstance(item.get("key"), str)]
 
 
 def _s(data: dict[str, Any], key: str, default: str = "") -> str:

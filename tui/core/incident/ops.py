@@ -10,8 +10,9 @@ from typing import Any
 
 from ..journal import Entry, Journal, format_time
 from ..model import utcnow
+from . import marks
 from .files import Incidents
-from .model import MILESTONES, SCOPES, SETTABLE, STATUSES, IncidentState
+from .model import MILESTONES, SCOPES, SETTABLE, STATUSES, IncidentState, order_conflict
 
 MAX_NOTE = 16_000
 """Longest note text (characters); the journal line limit is 64 KiB."""
@@ -21,12 +22,34 @@ class IncidentError(ValueError):
     """A change that does not make sense (unknown severity, already resolved ...)."""
 
 
+class OrderError(IncidentError):
+    """A time that breaks start ≤ detected ≤ acknowledged ≤ mitigated ≤ resolved; the
+    message names the conflict ("mitigated 04:55:00 is before detected 05:03:00")."""
+
+
+FUTURE_SLACK = dt.timedelta(seconds=5)
+"""A time this far ahead of the clock is accepted (another machine's clock)."""
+
+
+def check_order(state: IncidentState, name: str, at: dt.datetime) -> None:
+    """Raise `OrderError` if point ``name`` at ``at`` would be out of order (or future)."""
+    if at > utcnow() + FUTURE_SLACK:
+        raise OrderError(f"{name} {format_time(at)} is in the future")
+    points = {k: v for k, v in state.points().items() if k != name}
+    problem = order_conflict(points, name, at)
+    if problem:
+        raise OrderError(f"refused: {problem}")
+
+
 def declare(
     incidents: Incidents, *, title: str, severity: str | None = None, commander: str = "",
     scope: str = "platform", scope_detail: str = "", impact: str = "",
     start: dt.datetime | None = None, author: str | None = None, allow_concurrent: bool = False,
+    answers: dict[str, str] | None = None, failing: list[dict[str, str]] | None = None,
 ) -> IncidentState:
-    """Open a new incident (its own journal file) and return its state."""
+    """Open a new incident (its own journal file) and return its state. ``answers`` are the
+    classifier's (accessible, data_risk, users, worsening); ``failing`` the checks failing
+    now ({key, state, reason}) — both reach the post-mortem's impact table."""
     policy = incidents.policy
     title = title.strip()
     if not title:
@@ -41,14 +64,19 @@ def declare(
         raise IncidentError(f"incident {current.id} ({current.title!r}) is still open; "
                             "resolve it first or declare with allow_concurrent")
     now = utcnow()
-    if start is not None and start > now:
-        raise IncidentError("the start cannot be in the future")
-    path = incidents.new_path(title, now)
-    Journal(path).append("incident", {
+    if start is not None and start > now + FUTURE_SLACK:
+        raise OrderError(f"the start {format_time(start)} is in the future")
+    data: dict[str, Any] = {
         "op": "open", "title": title, "severity": level.name, "commander": commander,
         "scope": scope, "scope_detail": scope_detail, "impact": impact,
         "status": "investigating",
-    }, author=author, event_time=start or now)
+    }
+    if answers:
+        data["answers"] = {k: v for k, v in answers.items() if k != "scope" and v}
+    if failing:
+        data["failing"] = [dict(f) for f in failing][:50]
+    path = incidents.new_path(title, now)
+    Journal(path).append("incident", data, author=author, event_time=min(start or now, now))
     state = incidents.load(path)
     assert state is not None
     return state
@@ -70,12 +98,26 @@ def note(journal: Journal, text: str, *, author: str | None = None,
                           supersedes=supersedes)
 
 
+def pin(journal: Journal, target: str, pinned: bool = True, *,
+        author: str | None = None) -> Entry:
+    """Pin (or unpin) an entry: a mark on it, credited to ``author``; the entry itself keeps
+    its author and time. ``target`` is an entry id or unique prefix in ``journal``."""
+    entry = marks.find(journal.load().entries, target)
+    if entry is None:
+        raise IncidentError(f"no entry {target!r} in {journal.path.stem}")
+    if entry.pinned == pinned:
+        raise IncidentError(f"{entry.id} is already {'pinned' if pinned else 'not pinned'}")
+    return journal.append(marks.PIN, marks.pin_data(entry.id, pinned), author=author)
+
+
 def set_status(state: IncidentState, status: str, *, author: str | None = None,
                at: dt.datetime | None = None) -> Entry:
     if status not in STATUSES:
         raise IncidentError(f"status must be one of {', '.join(STATUSES)}")
     if status == state.status:
         raise IncidentError(f"status is already {status}")
+    if status == "resolved" and "resolved" not in state.milestones:
+        check_order(state, "resolved", at or utcnow())
     return Journal(state.path).append("incident", {
         "op": "status", "status": status, "previous": state.status}, author=author,
         event_time=at)
@@ -99,9 +141,8 @@ def set_milestone(state: IncidentState, milestone: str, *, author: str | None = 
     if milestone not in MILESTONES:
         raise IncidentError(f"milestone must be one of {', '.join(MILESTONES)}")
     at = at or utcnow()
-    if not unset and at < state.start:
-        raise IncidentError(f"{milestone} cannot be before the start "
-                            f"({format_time(state.start)}); backdate the start first")
+    if not unset:
+        check_order(state, milestone, at)
     data: dict[str, Any] = {"op": "milestone", "milestone": milestone}
     if unset:
         data["unset"] = True
@@ -114,8 +155,7 @@ def resolve(state: IncidentState, *, author: str | None = None, at: dt.datetime 
             summary: str = "") -> Entry:
     if state.resolved:
         raise IncidentError(f"incident {state.id} is already resolved")
-    if at is not None and at < state.start:
-        raise IncidentError("resolution cannot be before the start")
+    check_order(state, "resolved", at or utcnow())
     data: dict[str, Any] = {"op": "resolve", "previous": state.status}
     if summary:
         data["summary"] = summary
@@ -132,9 +172,7 @@ def set_fields(state: IncidentState, values: dict[str, str], *,
         raise IncidentError(f"scope must be one of {', '.join(SCOPES)}")
     if "start" in values:
         start = dt.datetime.fromisoformat(values["start"]).astimezone(dt.UTC)
-        first = min(state.milestones.values(), default=None)
-        if first is not None and start > first:
-            raise IncidentError("the start cannot be after the first milestone")
+        check_order(state, "start", start)
         values = {**values, "start": format_time(start)}
     return Journal(state.path).append("incident", {"op": "set", **values}, author=author)
 
