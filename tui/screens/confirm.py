@@ -1,7 +1,8 @@
 """A reusable confirmation modal: exactly what will run, where, and what the checks said.
 
 `ConfirmScreen(title, what, where, command)` is the simple form (e.g. a container restart):
-Cancel has focus, Escape cancels, Enter on Cancel cancels. Options add a typed confirmation
+Cancel has focus, Escape cancels, Enter on Cancel cancels, `y` / `n` answer (shown on the
+buttons). Options add a typed confirmation
 (the user types the target, e.g. `green`), preflight results (any failure requires a typed
 override reason), a production warning and more detail rows. Dismisses with a
 `ConfirmResult` (truthy) or None. Every string is shown as plain text, never as markup.
@@ -19,8 +20,9 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
+
+from tui.screens.modal import WarroomModal
 
 
 @dataclass(frozen=True)
@@ -39,16 +41,19 @@ class CheckLine:
     age: float | None = None
 
 
-class ConfirmScreen(ModalScreen[ConfirmResult | None]):
+class ConfirmScreen(WarroomModal[ConfirmResult | None]):
     """Confirm one operation. The safe choice has focus: Cancel for a simple y/N confirmation
-    (`y` confirms, `n` or Escape cancels); for a typed one, the empty field where the target
-    must be typed (Enter there confirms only when it matches)."""
+    (`y` confirms, `n` or Escape cancels, both shown on the buttons); when text is asked for
+    (the target to type, or the reason to override a failed preflight), the empty field, and
+    no single letter answers: every letter typed is text (Enter there confirms only when the
+    text is complete)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel"),
-        Binding("n", "cancel", "No", show=False),
+        Binding("n", "no", "No", show=False),
         Binding("y", "yes", "Yes", show=False),
     ]
+    LETTER_ACTIONS = frozenset({"yes", "no"})
     DEFAULT_CSS = """
     ConfirmScreen { align: center middle; }
     ConfirmScreen > Vertical {
@@ -81,6 +86,8 @@ class ConfirmScreen(ModalScreen[ConfirmResult | None]):
         self.warnings = list(warnings)
         self.needs_reason = any(not c.ok for c in self.checks)
         self.confirm_label = "Override and run" if self.needs_reason else confirm_label
+        self.letters = typed is None and not self.needs_reason
+        """`y` / `n` answer only in a dialog that asks for no text."""
         self.set_class(production is not None, "production")
 
     # -- layout --------------------------------------------------------------------------
@@ -98,20 +105,31 @@ class ConfirmScreen(ModalScreen[ConfirmResult | None]):
                 yield Input(placeholder="why it is safe to run anyway", id="confirm-reason")
             yield Static("", id="confirm-problem")
             with Horizontal():
-                yield Button("Cancel", id="cancel", variant="primary")
-                yield Button(self.confirm_label, id="run", variant="error")
+                no, yes = ("Cancel (n)", f"{self.confirm_label} (y)") if self.letters else \
+                    ("Cancel (Esc)", f"{self.confirm_label} (Enter)")
+                yield Button(no, id="cancel", variant="primary")
+                yield Button(yes, id="run", variant="error")
 
     def on_mount(self) -> None:
         if self.typed is not None:
             self.query_one("#confirm-typed", Input).focus()
+        elif self.needs_reason:
+            self.query_one("#confirm-reason", Input).focus()
         else:
             self.query_one("#cancel", Button).focus()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self.LETTER_ACTIONS and not self.letters:
+            return False  # a dialog asking for text takes letters as text, even after Tab
+        return super().check_action(action, parameters)
+
     def action_yes(self) -> None:
-        """`y` on a simple confirmation (inputs take their own keys, so it never fires while
-        a target or a reason is being typed)."""
-        if self.typed is None:
-            self._try_confirm()
+        """`y` on a simple confirmation."""
+        self._try_confirm()
+
+    def action_no(self) -> None:
+        """`n` on a simple confirmation."""
+        self.dismiss(None)
 
     def _summary(self) -> Table:
         grid = Table.grid(padding=(0, 1))

@@ -7,11 +7,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tui.screens.modal import WarroomModal
 
-class HelpScreen(ModalScreen[None]):
+
+class HelpScreen(WarroomModal[None]):
     """Lists the bindings collected by the app when the screen was opened."""
 
     BINDINGS = [

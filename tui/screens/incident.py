@@ -10,7 +10,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
@@ -20,6 +19,7 @@ from tui.core.incident.live import ClockView
 from tui.core.incident.model import SCOPE_LABELS
 from tui.core.model import utcnow
 from tui.core.sanitize import one_line
+from tui.screens.modal import WarroomModal
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class DeclareRequest:
     start: dt.datetime | None
 
 
-class DeclareScreen(ModalScreen[DeclareRequest | None]):
+class DeclareScreen(WarroomModal[DeclareRequest | None]):
     """The declaration form. Escape cancels; the classifier keeps suggesting a severity."""
 
     DEFAULT_CSS = """
@@ -49,7 +49,7 @@ class DeclareScreen(ModalScreen[DeclareRequest | None]):
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="declare-cancel"),
-        Binding("ctrl+s", "declare", "Declare", id="declare-submit", priority=True),
+        Binding("ctrl+s", "declare", "Declare", id="declare-submit"),
     ]
 
     def __init__(self, policy: IncidentPolicy, commander: str) -> None:
@@ -138,7 +138,7 @@ class DeclareScreen(ModalScreen[DeclareRequest | None]):
             value("#impact"), start))
 
 
-class IncidentScreen(ModalScreen[tuple[str, ...] | None]):
+class IncidentScreen(WarroomModal[tuple[str, ...] | None]):
     """Changes to the open incident, as a list of choices (Enter picks, Esc closes)."""
 
     DEFAULT_CSS = """

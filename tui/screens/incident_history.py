@@ -8,16 +8,16 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from tui.core.incident import Incidents
 from tui.core.incident.history import monthly, render_rows, rows
 from tui.core.model import utcnow
 from tui.core.sanitize import one_line
+from tui.screens.modal import WarroomModal
 
 
-class HistoryScreen(ModalScreen[None]):
+class HistoryScreen(WarroomModal[None]):
     """Reads the incident files in a worker thread; Escape closes."""
 
     DEFAULT_CSS = """

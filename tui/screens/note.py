@@ -9,7 +9,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
 from tui.core.incident.ops import MAX_NOTE
@@ -17,6 +16,7 @@ from tui.core.incident.timeparse import parse_when
 from tui.core.journal import Entry
 from tui.core.model import utcnow
 from tui.core.sanitize import one_line
+from tui.screens.modal import WarroomModal
 
 
 @dataclass(frozen=True)
@@ -29,8 +29,10 @@ class NoteRequest:
     log_source: str | None = None
 
 
-class NoteScreen(ModalScreen[NoteRequest | None]):
-    """Escape cancels; ctrl+s saves (Enter is a newline in the text)."""
+class NoteScreen(WarroomModal[NoteRequest | None]):
+    """Escape cancels; ctrl+s saves (Enter is a newline in the text). ctrl+s is an ordinary
+    binding: it bubbles up from the text area after every key typed before it was applied
+    there (and the app applies keys one at a time, `tui.screens.modal`)."""
 
     DEFAULT_CSS = """
     NoteScreen { align: center middle; }
@@ -45,7 +47,7 @@ class NoteScreen(ModalScreen[NoteRequest | None]):
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="note-cancel"),
-        Binding("ctrl+s", "save", "Save note", id="note-save", priority=True),
+        Binding("ctrl+s", "save", "Save note", id="note-save"),
     ]
 
     def __init__(self, target: str, correcting: Entry | None = None, text: str = "",
