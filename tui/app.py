@@ -314,10 +314,12 @@ class WarroomApp(KeyOrderMixin, IncidentAppMixin, ActionsMixin, App[int]):
                 banner.maintenance = banner_maintenance(result)
 
     def _on_transition(self, transition: Transition) -> None:
+        transition = mark_maintenance(self.config, self.store, transition)
+        # a first OK is journaled only when the journal last said otherwise (it recovered
+        # while no war room watched); it is never a toast
+        self.incident_record_transition(transition)
         if transition.old is None and transition.new is State.OK:
             return
-        transition = mark_maintenance(self.config, self.store, transition)
-        self.incident_record_transition(transition)
         severity = "error" if transition.new is State.DOWN else "warning"
         if transition.maintenance:
             severity = "warning"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from tui.core.auto_events import without_amended
 from tui.core.incident import (
     MILESTONES,
     Incidents,
@@ -75,7 +76,7 @@ def render_status(state: IncidentState, incidents: Incidents, now: dt.datetime,
     lines += unreadable_lines(state, incidents)
     if last > 0:
         lines.append("  last entries:")
-        for e in state.entries[-last:]:
+        for e in without_amended(state.entries)[-last:]:  # a crash loop: its latest row
             mark = ("📌" if e.pinned else " ") + ("~" if e.id in state.superseded else " ")
             text = sanitize(describe(e)).replace("\n", " ⏎ ")
             lines.append(one_line(f"  {mark}{utc(e.event_time, date=False)} {e.author} "

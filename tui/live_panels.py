@@ -21,7 +21,7 @@ from typing import Any
 
 from textual.widget import Widget
 
-from tui.core.container_events import container_changes
+from tui.core.container_events import ContainerWatch
 from tui.core.logline import LogLine
 from tui.core.model import utcnow
 from widgets.containers import ContainersPanel
@@ -42,6 +42,7 @@ class LivePanels:
         self.hub: Any = None
         self._own_pool: Any = None
         self._journaled: Any = None  # the snapshot the timeline last compared against
+        self._watch = ContainerWatch()
 
     def compose(self) -> Iterator[Widget]:
         if self.containers is not None:
@@ -103,7 +104,7 @@ class LivePanels:
 
     def _journal_changes(self, snapshot: Any) -> None:
         """Restarts, exits, health changes and lost engines become timeline entries."""
-        changes = container_changes(self._journaled, snapshot)
+        changes = self._watch.changes(snapshot)  # candidates: the journal decides
         self._journaled = snapshot
         writer = getattr(self.app, "incident_writer", None)
         live = getattr(self.app, "incident_live", None)

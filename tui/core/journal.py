@@ -32,7 +32,7 @@ import os
 import re
 import secrets
 import socket
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -192,6 +192,38 @@ class Journal:
         pinned: bool = False,
     ) -> Entry:
         """Write one entry durably (flock, one write, fsync) and return it."""
+        entry = self._append(kind, lambda _fd, _size: data, author=author,
+                             event_time=event_time, supersedes=supersedes, pinned=pinned)
+        assert entry is not None
+        return entry
+
+    def append_unless_known(
+        self, kind: str, key: str | None,
+        decide: Callable[[Entry | None], dict[str, Any] | None], *,
+        author: str | None = None, event_time: dt.datetime | None = None,
+        fallback: Path | None = None,
+    ) -> Entry | None:
+        """Write an automatic entry only if the journal does not already say it.
+
+        Under the exclusive lock (so two war rooms on one journal cannot both write),
+        `decide` gets the newest entry of `kind` about `key` (``data["key"]``; any entry of
+        `kind` when `key` is None), looked up in this file, else in `fallback` (the audit
+        journal an incident's prelude comes from), and returns the data to write, or None
+        to write nothing."""
+
+        def data(fd: int, size: int) -> dict[str, Any] | None:
+            last = last_entry(fd, size, kind, key)
+            if last is None and fallback is not None and Path(fallback) != self.path:
+                last = _last_in(Path(fallback), kind, key)
+            return decide(last)
+
+        return self._append(kind, data, author=author, event_time=event_time)
+
+    def _append(
+        self, kind: str, make: Callable[[int, int], dict[str, Any] | None], *,
+        author: str | None, event_time: dt.datetime | None, supersedes: str | None = None,
+        pinned: bool = False,
+    ) -> Entry | None:
         if not _KIND_RE.fullmatch(kind):
             raise ValueError(f"malformed kind {kind!r}")
         if supersedes is not None and not _ID_RE.fullmatch(supersedes):
@@ -205,6 +237,9 @@ class Journal:
             st = os.fstat(fd)
             if st.st_mode & 0o077 and st.st_uid == os.getuid():
                 os.fchmod(fd, 0o600)
+            data = make(fd, st.st_size)
+            if data is None:
+                return None  # already said (the lock is released by the close below)
             prefix, last = _tail_state(fd, st.st_size)
             now = utcnow()
             if last is not None and now < last:
@@ -349,6 +384,47 @@ def _tail_state(fd: int, size: int) -> tuple[bytes, dt.datetime | None]:
             except ValueError:
                 continue
     return prefix, None
+
+
+TAIL_SCAN = 8 * 1024 * 1024
+"""How far back (bytes) `last_entry` looks for an earlier entry about the same subject."""
+_CHUNK = 64 * 1024
+
+
+def last_entry(fd: int, size: int, kind: str, key: str | None) -> Entry | None:
+    """The newest valid entry of `kind` about `key` in the last TAIL_SCAN bytes of the open
+    file `fd` (newest first; only lines mentioning the key are parsed)."""
+    needle = json.dumps(key if key is not None else kind, ensure_ascii=False).encode()
+    end, carry, floor = size, b"", max(0, size - TAIL_SCAN)
+    while end > floor:
+        start = max(floor, end - _CHUNK)
+        block = os.pread(fd, end - start, start) + carry
+        lines = block.split(b"\n")
+        carry = lines.pop(0) if start > floor else b""  # may be cut: joined to the next block
+        end = start
+        for raw in reversed(lines):
+            if needle not in raw or len(raw) > MAX_LINE:
+                continue
+            try:
+                entry = parse_line(raw)
+            except ValueError:
+                continue
+            if entry.kind == kind and (key is None or entry.data.get("key") == key):
+                return entry
+    return None
+
+
+def _last_in(path: Path, kind: str, key: str | None) -> Entry | None:
+    """`last_entry` of another journal file (shared lock, read only; None when absent)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH)
+        return last_entry(fd, os.fstat(fd).st_size, kind, key)
+    finally:
+        os.close(fd)
 
 
 def _write_all(fd: int, data: bytes) -> None:

@@ -6,6 +6,7 @@ import datetime as dt
 
 from tui.core.sanitize import one_line, sanitize
 
+from ..auto_events import container_text
 from ..journal import Entry
 from .model import IncidentState
 
@@ -63,9 +64,7 @@ def describe(entry: Entry) -> str:
         extra = " (sources disagree)" if d.get("disagreement") else ""
         return f"Live color {change}{extra}"
     if entry.kind == "container":
-        what = " ".join(str(d[k]) for k in ("event", "state") if d.get(k))
-        detail = f" ({d['detail']})" if d.get("detail") else ""
-        return f"Container {d.get('name')}: {what}{detail}"
+        return container_text(d)
     if entry.kind == "action":
         return action_text(entry)
     if entry.kind == "incident":

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from ..auto_events import amended
 from ..config.incident import IncidentPolicy
 from ..journal import Entry
 from .classify import QUESTIONS
@@ -38,9 +39,11 @@ _ACTION_ITEM = re.compile(r"^\s*(?:todo|action(?: item)?|ai)\s*:\s*(.+)", re.I |
 
 
 def timeline_rows(state: IncidentState, prelude: list[Entry]) -> list[Entry]:
-    """Pinned notes and automatic key events, by event time (corrections replace originals)."""
-    rows = [e for e in [*prelude, *state.live_entries()]
-            if (e.kind == "note" and e.pinned) or (e.kind != "note" and key_event(e))]
+    """Pinned notes and automatic key events, by event time (corrections replace originals;
+    a crash loop's row is its latest amendment)."""
+    hidden = amended([*prelude, *state.entries])
+    rows = [e for e in [*prelude, *state.live_entries()] if e.id not in hidden
+            and ((e.kind == "note" and e.pinned) or (e.kind != "note" and key_event(e)))]
     return sorted(rows, key=lambda e: (row_time(e), e.entry_time))
 
 

@@ -11,16 +11,15 @@ import asyncio
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
+from ..auto_events import amended, decide_check, decide_color, decide_container
 from ..journal import Entry, Journal, transition_data
 from ..model import ColorResult, Transition
 from .clock import Reminder, Reminders, TargetView, UpdateDue, targets, update_due
 from .files import Incidents
 from .model import IncidentState, Suggestion, fold, suggest_milestones
-
-SAME_EVENT = dt.timedelta(seconds=60)
-"""Two transitions of one check to one state this close together are the same event."""
 
 
 @dataclass(frozen=True)
@@ -101,8 +100,9 @@ class IncidentLive:
 
     def timeline(self, limit: int) -> list[tuple[Entry, str]]:
         """The last `limit` entries with their marks: "" or "before declaration"."""
-        rows = [(e, "before declaration") for e in self.prelude]
-        rows += [(e, "") for e in self.entries]
+        hidden = amended(self.prelude + self.entries)
+        rows = [(e, "before declaration") for e in self.prelude if e.id not in hidden]
+        rows += [(e, "") for e in self.entries if e.id not in hidden]  # a crash loop: one row
         return rows[-limit:]
 
     def superseded(self) -> dict[str, str]:
@@ -127,35 +127,35 @@ class IncidentLive:
         return self.journal.append(kind, data, author=self.author, event_time=event_time)
 
     def record_transition(self, transition: Transition) -> Entry | None:
-        """Journal a check transition, unless another war room on the same journal (two
-        engineers pairing, each with a TUI) already recorded this check reaching this state
-        within `SAME_EVENT` — both probe the same services and see the same change."""
+        """Journal a check transition unless the journal already says this check is in this
+        state — written by another war room on the same journal (two engineers pairing, each
+        with a TUI, see the same change), or by this one before a restart (the same outage is
+        not recorded twice; a new one is, however soon after). A first result after a restart
+        is written against what the journal last said ("OK → DOWN", not "(first result)")."""
         data = transition_data(transition)
-        if self._already_recorded("check", data, "new", transition.at):
-            return None
-        return self.record("check", data, transition.at)
+        return self._record_once("check", data.get("key"),
+                                 partial(decide_check, data, transition.at), transition.at)
 
     def record_container(self, data: dict[str, Any], at: dt.datetime) -> Entry | None:
-        """Journal a container change (restart, exit, health ...), once across war rooms."""
-        if self._already_recorded("container", data, "event", at):
-            return None
-        return self.record("container", data, at)
+        """Journal a container candidate from `ContainerWatch` (restart, exit, health, the
+        start summary ...) once across war rooms and restarts; a crash loop amends its row."""
+        return self._record_once("container", data.get("key"),
+                                 partial(decide_container, data, at), at)
 
-    def _already_recorded(self, kind: str, data: dict[str, Any], attr: str,
-                          at: dt.datetime) -> bool:
-        """Whether the journal's latest `kind` entry for this key already says data[attr]
-        within SAME_EVENT (entries are polled every 0.5 s, whoever wrote them)."""
-        for entry in reversed(self.entries[-200:]):
-            if entry.kind != kind or entry.data.get("key") != data.get("key"):
-                continue
-            same = entry.data.get(attr) == data.get(attr)
-            return same and abs(entry.event_time - at) <= SAME_EVENT
-        return False
+    def record_color(self, previous: str | None, result: ColorResult) -> Entry | None:
+        data = {"live": result.live, "idle": result.idle, "previous": previous,
+                "disagreement": result.disagreement}
+        return self._record_once("color", None, partial(decide_color, data, result.at),
+                                 result.at)
 
-    def record_color(self, previous: str | None, result: ColorResult) -> Entry:
-        return self.record("color", {
-            "live": result.live, "idle": result.idle, "previous": previous,
-            "disagreement": result.disagreement}, result.at)
+    def _record_once(self, kind: str, key: Any,
+                     decide: Callable[[Entry | None], dict[str, Any] | None],
+                     at: dt.datetime) -> Entry | None:
+        """Append to the active journal if `decide`, run under its lock with the newest entry
+        about the same subject (this journal's, else the audit journal's), says so."""
+        return self.journal.append_unless_known(
+            kind, key if isinstance(key, str) else None, decide, author=self.author,
+            event_time=at, fallback=self.incidents.audit_path)
 
 
 class JournalWriter:
