@@ -60,7 +60,9 @@ class MaintenanceProbe:
             since = parse_since(match.groupdict().get("since"))
             return self._reading(True, since)
         if out.exit_code != 0:
-            return self._reading(None, error=f"command exited {out.exit_code}")
+            lines = [line for line in sanitize(out.output).splitlines() if line.strip()]
+            said = f": {one_line(lines[-1])[:100]}" if lines else ""
+            return self._reading(None, error=f"command exited {out.exit_code}{said}")
         return self._reading(False)
 
     def _reading(self, on: bool | None, since: dt.datetime | None = None,

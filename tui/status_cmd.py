@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import io
 import json
 import os
@@ -21,15 +22,21 @@ from rich.text import Text
 
 from tui.cli import config_arg
 from tui.core.config import Config, ConfigError, find_config, load_config
-from tui.core.model import utcnow
-from tui.core.monitor import Monitor
-from tui.core.scheduler import GRACE
+from tui.core.docker_model import ContainersSnapshot
+from tui.core.maintenance import in_maintenance
+from tui.core.model import CheckResult, State, utcnow
 from tui.core.store import Store
-from tui.core.verdict import Exit, Verdict, verdict
+from tui.core.verdict import CONTAINERS, Exit, Verdict
+from tui.status_json import incident_json, to_json
+from tui.status_probe import probe_once
 from widgets.styles import state_text  # rich only: `status` still never imports textual
 
-EXIT_STYLE = {Exit.OK: "green", Exit.WARNING: "yellow", Exit.CRITICAL: "bold red",
-              Exit.UNKNOWN: "magenta"}
+WORD_STYLE = {"OK": "green", "WARNING": "yellow", "CRITICAL": "bold red",
+              "UNKNOWN": "magenta", "MAINTENANCE": "bold blue"}
+PIPE_WIDTH = 100
+"""Width of plain output on a pipe when $COLUMNS is not set."""
+NARROW = 64
+"""Below this width services are listed one per block instead of in a table."""
 
 
 def add_parser(subparsers: argparse._SubParsersAction, parents: list) -> None:
@@ -49,19 +56,6 @@ def run(args: argparse.Namespace) -> int:
     store, result = asyncio.run(probe_once(config))
     _print(config, store, result, args.json)
     return int(result.code)
-
-
-async def probe_once(config: Config) -> tuple[Store, Verdict]:
-    """One concurrent round of every probe, bounded by the slowest timeout."""
-    store = Store()
-    monitor = Monitor(config, store)
-    try:
-        await asyncio.wait_for(monitor.run_once(), monitor.slowest_timeout + GRACE + 0.5)
-    except TimeoutError:
-        pass  # whatever did not answer shows as UNKNOWN
-    finally:
-        await monitor.close()
-    return store, verdict(config, store)
 
 
 def _watch(config: Config, args: argparse.Namespace) -> int:
@@ -101,12 +95,22 @@ def _frame(config: Config, store: Store, result: Verdict, as_json: bool) -> str:
     plain = not sys.stdout.isatty() or "NO_COLOR" in os.environ
     buffer = io.StringIO()
     console = Console(
-        file=buffer, width=100 if plain else shutil.get_terminal_size().columns,
+        file=buffer, width=output_width(sys.stdout.isatty()),
         color_system=None if plain else "auto", force_terminal=not plain, no_color=plain,
         highlight=False, emoji=False,
     )
     render(console, config, store, result)
     return buffer.getvalue()
+
+
+def output_width(tty: bool) -> int:
+    """$COLUMNS when set (a pipe too: `COLUMNS=60 warroom status | less`), else the
+    terminal's width on a TTY, else PIPE_WIDTH."""
+    with contextlib.suppress(ValueError):
+        columns = int(os.environ.get("COLUMNS", ""))
+        if columns > 0:
+            return max(20, columns)
+    return shutil.get_terminal_size().columns if tty else PIPE_WIDTH
 
 
 def render(console: Console, config: Config, store: Store, result: Verdict) -> None:
@@ -116,10 +120,34 @@ def render(console: Console, config: Config, store: Store, result: Verdict) -> N
         title.append("  PRODUCTION", style="bold white on red")
     title.append(f"  {utcnow():%Y-%m-%d %H:%M:%S} UTC")
     console.print(title)
+    if console.width < NARROW:
+        _services_narrow(console, config, store)
+    else:
+        _services_table(console, config, store)
+    _color(console, config, store)
+    _containers(console, config, store)
+    incident = incident_json(config)
+    if incident and "error" not in incident:
+        console.print(Text(f"INCIDENT {incident['severity']} {incident['status']}: "
+                           f"{incident['title']} (started {incident['start'][11:19]} UTC)"),
+                      overflow="fold")
+    summary = Text(result.word, style=WORD_STYLE.get(result.word, "bold"))
+    if result.problems:
+        summary.append(": " + "; ".join(result.problems))
+    console.print(summary, overflow="fold")
+
+
+def _services_table(console: Console, config: Config, store: Store) -> None:
+    if not config.services:
+        return
     table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
+    widest = max(len(state_text(s).plain) for s in State)
     for column in ("SERVICE", "COLOR", "STATE", "LATENCY", "BUILD", "REASON"):
         justify = "right" if column == "LATENCY" else "left"
-        table.add_column(column, no_wrap=column != "REASON", justify=justify)
+        wraps = column in ("REASON", "BUILD")
+        table.add_column(column, no_wrap=not wraps, justify=justify, overflow="fold",
+                         min_width=widest if column == "STATE" else None)
+    paused = in_maintenance(config, store)
     for service in config.services:
         state = store.effective(service.name)
         check = store.checks.get(service.name)
@@ -128,7 +156,7 @@ def render(console: Console, config: Config, store: Store, result: Verdict) -> N
             Text(service.name), Text(service.color or "-"),
             state_text(state), Text(latency),
             Text((check.detail("x-build") if check else None) or "-"),
-            Text(check.reason if check else "no result"),
+            Text(_reason(service.name, check, paused)),
         )
         for child in check.children if check else ():
             table.add_row(
@@ -137,56 +165,80 @@ def render(console: Console, config: Config, store: Store, result: Verdict) -> N
                 Text(""), Text(""), Text(child.reason),
             )
     console.print(table)
-    color = store.color
-    if config.color and color is not None:
-        line = Text("COLOR  live ")
-        line.append(color.live or "unknown", style="bold")
-        line.append(f"  idle {color.idle or '-'}")
-        deploy = " ".join(f"{k}={v}" for k, v in color.deploy_state)
-        if deploy:
-            line.append(f"  last deploy: {deploy}")
-        console.print(line)
-        for reading in color.readings:
-            said = reading.color or f"error: {reading.error}"
-            console.print(Text(f"  {reading.source}: {said}"))
-    summary = Text(result.code.name, style=EXIT_STYLE[result.code])
-    if result.problems:
-        summary.append(": " + "; ".join(result.problems))
-    console.print(summary)
 
 
-def to_json(config: Config, store: Store, result: Verdict) -> dict:
-    checks = []
+def _reason(name: str, check: CheckResult | None, paused: dict[str, str]) -> str:
+    if check is None:
+        return "no result"
+    return f"maintenance: {check.reason}" if name in paused else check.reason
+
+
+def _services_narrow(console: Console, config: Config, store: Store) -> None:
+    """One block per service: name and state on one line (words never cut), then the reason
+    wrapped below."""
+    paused = in_maintenance(config, store)
     for service in config.services:
+        state = store.effective(service.name)
         check = store.checks.get(service.name)
-        checks.append({
-            "name": service.name,
-            "color": service.color,
-            "state": store.effective(service.name).value,
-            "reason": check.reason if check else "no result",
-            "latency_ms": round(check.latency_ms, 1) if check and check.latency_ms else None,
-            "at": check.at.isoformat() if check else None,
-            "details": dict(check.details) if check else {},
-            "children": [
-                {"name": c.name, "state": c.state.value, "reason": c.reason}
-                for c in (check.children if check else ())
-            ],
-        })
+        line = Text(service.name)
+        if service.color:
+            line.append(f" ({service.color})")
+        line.append(" ")
+        line.append_text(state_text(state))
+        console.print(line, overflow="fold")
+        console.print(Text(f"  {_reason(service.name, check, paused)}"), overflow="fold")
+        for child in check.children if check else ():
+            line = Text(f"  └ {child.name} ")
+            line.append_text(state_text(child.state))
+            line.append(f" {child.reason}")
+            console.print(line, overflow="fold")
+
+
+def _color(console: Console, config: Config, store: Store) -> None:
     color = store.color
-    return {
-        "status": result.code.name,
-        "exit": int(result.code),
-        "environment": config.environment.name,
-        "production": config.environment.production,
-        "at": utcnow().isoformat(),
-        "checks": checks,
-        "color": None if color is None else {
-            "live": color.live,
-            "idle": color.idle,
-            "readings": [
-                {"source": r.source, "color": r.color, "error": r.error} for r in color.readings
-            ],
-            "deploy_state": dict(color.deploy_state),
-        },
-        "problems": list(result.problems),
-    }
+    if not config.color or color is None:
+        return
+    line = Text("COLOR  live ")
+    line.append(color.live or "unknown", style="bold")
+    line.append(f"  idle {color.idle or '-'}")
+    deploy = " ".join(f"{k}={v}" for k, v in color.deploy_state)
+    if deploy:
+        line.append(f"  last deploy: {deploy}")
+    console.print(line, overflow="fold")
+    for reading in color.readings:
+        said = reading.color or f"error: {reading.error}"
+        console.print(Text(f"  {reading.source}: {said}"), overflow="fold")
+
+
+def _containers(console: Console, config: Config, store: Store) -> None:
+    snap = store.snapshots.get(CONTAINERS)
+    value = snap.value if snap else None
+    if config.containers is None or not isinstance(value, ContainersSnapshot):
+        return
+    for engine in value.engines:
+        if not engine.reachable:
+            console.print(Text(f"DOCKER {engine.describe()}", style="magenta"), overflow="fold")
+    if not value.rows:
+        return
+    table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold")
+    for column in ("CONTAINER", "COLOR", "STATE", "DETAIL"):
+        table.add_column(column, no_wrap=column != "DETAIL", overflow="fold",
+                         min_width=len("restarting") if column == "STATE" else None)
+    multi = len(value.engines) > 1
+    now = utcnow()
+    for row in value.rows:
+        name = f"{row.host}/{row.name}" if multi or row.host != "local" else row.name
+        detail = [f"up {row.uptime(now)}"] if row.state == "running" else []
+        if row.exit_code is not None and row.state != "running":
+            detail.append(f"exit {row.exit_code}")
+        if row.health:
+            detail.append(row.health)
+        if row.restart_count:
+            detail.append(f"restarts {row.restart_count}")
+        bad = row.state != "running" or row.health == "unhealthy"
+        table.add_row(Text(name), Text(row.color or "-"),
+                      Text(row.state, style="bold red" if bad else "green"),
+                      Text(", ".join(detail) + f"  {row.image}"))
+    console.print(table)
+
+

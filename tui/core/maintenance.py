@@ -42,7 +42,7 @@ class Maintenance:
         when = ""
         if self.since is not None:
             when = f" since {self.since:%H:%M:%S} UTC"
-        return f"maintenance{when} ({'; '.join(self.by)})"
+        return f"maintenance on{when} ({'; '.join(self.by)})"
 
 
 def in_maintenance(config: Config, store: Store, now: dt.datetime | None = None

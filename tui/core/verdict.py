@@ -217,19 +217,22 @@ def _containers(config: Config, store: Store, now: dt.datetime, live: str | None
             continue
         name = f"{row.host}/{row.name}" if multi or row.host != "local" else row.name
         line = f"container {name} {bad}"
-        rule = watch.critical_rule(row.name)
-        if rule is not None:
-            critical = rule
-        elif row.color is None or row.color == live:
-            critical = True
-        elif live is None:
-            critical = True
-            if config.color is not None:
+        critical = container_is_critical(config, row, live)
+        if watch.critical_rule(row.name) is None and row.color is not None:
+            if live is None and config.color is not None:
                 line += f" (live color unknown: {row.color} judged as if live)"
-        else:
-            critical = False
-            line += f" (idle {row.color})"
+            elif live is not None and row.color != live:
+                line += f" (idle {row.color})"
         (found.critical if critical else found.warning).append(line)
+
+
+def container_is_critical(config: Config, row: ContainerRow, live: str | None) -> bool:
+    """A failed container pages when a rule says so, else when it belongs to the live color
+    or to no color; while the live color is unknown, every container is judged critical."""
+    rule = config.containers.critical_rule(row.name) if config.containers else None
+    if rule is not None:
+        return rule
+    return row.color is None or live is None or row.color == live
 
 
 def _container_trouble(row: ContainerRow) -> str | None:

@@ -98,6 +98,14 @@ def actions_section(env: DemoEnv) -> list[dict[str, Any]]:
     ]
 
 
+def maintenance_section(env: DemoEnv) -> dict[str, Any]:
+    """Maintenance read twice: the public entry answering {"status": "maintenance"} and the
+    runbook's `maintenance.sh status` (which prints since when)."""
+    return {"services": ["api-live"], "reason": "status = maintenance",
+            "action": "maintenance-status",
+            "pattern": r"Maintenance mode:\s*ON(?:\s*\(since (?P<since>[^)]+)\))?"}
+
+
 def logs_section(env: DemoEnv) -> dict[str, Any]:
     """The shared app.log both colors append to, tailed like `bluegreen.sh logs -f`."""
     return {"sources": [{"kind": "file", "name": "app", "path": str(env.dir / files.LOG),
@@ -110,6 +118,7 @@ SECTIONS: list[tuple[str, Callable[[DemoEnv], Any]]] = [
     ("services", services_section),
     ("color", color_section),
     ("actions", actions_section),
+    ("maintenance", maintenance_section),
     ("logs", logs_section),
 ]
 

@@ -55,7 +55,11 @@ case "${1:-status}" in
             warn "Layers disagree (file gate $g, database $d): run '$0 on' or '$0 off'"
             exit 1
         fi
-        info "Maintenance mode: $g"
+        since=""
+        if [[ "$g" == ON ]]; then
+            since="$(sed -n 's/^since=//p' "$GATE" 2>/dev/null | head -n 1 || true)"
+        fi
+        info "Maintenance mode: $g${since:+ (since $since)}"
         ;;
     *)
         error "usage: $0 on | off | status"

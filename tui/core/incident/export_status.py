@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from ..config.incident import IncidentPolicy
 from ..journal import Entry
 from .clock import level_of, update_due
 from .export_common import action_result, block, current_services, describe, duration, utc
 from .model import IncidentState
+
+if TYPE_CHECKING:
+    from ..verdict import Verdict
 
 KINDS = ("internal", "investigating", "identified", "monitoring", "resolved")
 
@@ -26,15 +30,17 @@ def _what(state: IncidentState) -> str:
 
 def status_update(kind: str, state: IncidentState, policy: IncidentPolicy, now: dt.datetime,
                   prelude: list[Entry] = (),  # type: ignore[assignment]
-                  services: list[tuple[str, str, str]] | None = None) -> str:
+                  services: list[tuple[str, str, str]] | None = None,
+                  verdict: Verdict | None = None) -> str:
     """The text of one update; ``services`` (name, state, reason) defaults to the journal's
-    latest check states."""
+    latest check states. ``verdict``, the war room's live one, decides (when given) whether
+    the text may say that all services are operating normally."""
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}")
     services = current_services(state, prelude) if services is None else services
     title = block(state.title).replace("\n", " ")
     if kind == "internal":
-        return _internal(state, policy, now, prelude, services, title)
+        return _internal(state, policy, now, prelude, services, title, verdict)
     every = level_of(state, policy).update_every
     within = f"{int(every)} minutes" if every else "the hour"
     if kind == "investigating":
@@ -51,6 +57,9 @@ def status_update(kind: str, state: IncidentState, policy: IncidentPolicy, now: 
         bad = [f"{name} {st}" for name, st, _ in services if st != "OK"]
         now_line = ("All services are operating normally." if not bad else
                     f"Still being watched: {', '.join(bad)}.")
+        if verdict is not None:  # the live reading wins over the journal's last states
+            now_line = ("All services are operating normally." if verdict.word == "OK" else
+                        f"Still being watched: {_verdict_text(verdict)}.")
         body = (f"The issue ({_what(state)}) has been resolved.\n{now_line}\n"
                 f"Duration: {duration(state.elapsed(now))}")
     return (f"[{kind.capitalize()}] {title}\n{body}\n"
@@ -66,8 +75,14 @@ def _services_line(services: list[tuple[str, str, str]]) -> str:
     return ", ".join(bad) + f" ({len(services) - len(bad)} of {len(services)} OK)"
 
 
+def _verdict_text(verdict: Verdict, most: int = 3) -> str:
+    said = "; ".join(block(p).replace("\n", " ") for p in verdict.problems[:most])
+    return f"{verdict.word} ({said})" if said else verdict.word
+
+
 def _internal(state: IncidentState, policy: IncidentPolicy, now: dt.datetime,
-              prelude: list[Entry], services: list[tuple[str, str, str]], title: str) -> str:
+              prelude: list[Entry], services: list[tuple[str, str, str]], title: str,
+              verdict: Verdict | None = None) -> str:
     number = 1 + sum(1 for e in state.live_entries()
                      if e.kind == "incident" and e.data.get("op") == "update")
     lines = [
@@ -83,6 +98,8 @@ def _internal(state: IncidentState, policy: IncidentPolicy, now: dt.datetime,
     ]
     lines += [f"- {name}: {st}" + (f" ({block(why)})" if why and st != "OK" else "")
               for name, st, why in services] or ["- (no check results recorded)"]
+    if verdict is not None:
+        lines.append(f"- warroom verdict: {_verdict_text(verdict, 5)}")
     actions = [e for e in [*prelude, *state.live_entries()] if action_result(e)]
     lines += ["", "ACTIONS TAKEN:"]
     lines += [f"- {utc(e.event_time, date=False)} {block(describe(e))}" for e in actions] or [
