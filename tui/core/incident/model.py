@@ -295,7 +295,9 @@ def suggest_milestones(state: IncidentState, prelude: list[Entry] = ()  # type: 
     out: list[Suggestion] = []
     if "detected" not in state.milestones:
         for e in timeline:
-            if e.kind == "check" and e.data.get("new") in FAILING and e.event_time >= state.start:
+            if (e.kind == "check" and e.data.get("new") in FAILING
+                    and not e.data.get("maintenance")  # planned maintenance is no outage
+                    and e.event_time >= state.start):
                 out.append(Suggestion("detected", e.event_time, _check_text(e)))
                 break
     if "mitigated" not in state.milestones:
