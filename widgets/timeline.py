@@ -75,7 +75,7 @@ class TimelinePanel(OptionList):
         super().__init__(id="timeline", markup=False)
         self.border_title = "Timeline (UTC)"
         self._entries: dict[str, Entry] = {}
-        self._keys: list[tuple[str, str]] | None = None  # (entry id, mark) shown
+        self._keys: list[tuple[str, str, bool]] | None = None  # (id, mark, pinned) shown
         self._superseded: dict[str, str] = {}
         self._title = self.border_title
 
@@ -85,7 +85,7 @@ class TimelinePanel(OptionList):
         are appended (a correction, or the window sliding past `timeline_limit`, rebuilds)."""
         if title != self._title:  # a border title assignment always repaints
             self.border_title = self._title = title
-        keys = [(e.id, mark) for e, mark in rows]
+        keys = [(e.id, mark, e.pinned) for e, mark in rows]  # a pin repaints its row
         if keys == self._keys and superseded == self._superseded:
             return
         follow = self.highlighted is None or self.highlighted >= self.option_count - 1

@@ -92,26 +92,49 @@ async def test_poll_interval_guarantees_other_entries_within_one_second() -> Non
         assert intervals == [incident_app.POLL]
 
 
-async def test_correction_and_pin_keep_history(tmp_path: Path) -> None:
+async def test_pin_and_correct_keep_the_original_author_and_time(tmp_path: Path) -> None:
+    from tui.core.incident.export_postmortem import postmortem
+
+    warroom("--as", "alice@cli", "incident", "open", "--title", "Pin test", "--start", "10m",
+            cwd=tmp_path)
+    noted = warroom("--as", "bob@cli", "incident", "note", "rollbakc started", "--at", "5m",
+                    cwd=tmp_path).stdout.split()[1]
     app = WarroomApp(parse_config(CONFIG), author="ann@tui")
     async with app.run_test(size=(140, 45)) as pilot:
-        await pilot.press("n", *"rollbakc", "ctrl+s")
-        await _settle(app, pilot)
         timeline = app.query_one(TimelinePanel)
         timeline.focus()
-        timeline.highlighted = timeline.option_count - 1
-        await pilot.press("c")
-        await pilot.press("ctrl+a", "ctrl+k", *"rollback done", "ctrl+s")
-        await _settle(app, pilot)
-        lines = _timeline(app)
-        assert any("SUPERSEDED" in line and "rollbakc" in line for line in lines)
-        assert any("CORRECTS" in line and "rollback done" in line for line in lines)
-        timeline.highlighted = timeline.option_count - 1
+        timeline.highlighted = next(i for i in range(timeline.option_count)
+                                    if timeline.get_option_at_index(i).id == noted)
         await pilot.press("p")
         await _settle(app, pilot)
-        entries = Journal(app.incident_live.journal.path).load().entries
-        assert [e.text() for e in entries] == ["rollbakc", "rollback done", "rollback done"]
-        assert entries[-1].pinned and entries[-1].supersedes == entries[1].id
+        journal = Journal(app.incident_live.journal.path)
+        pin = journal.load().entries[-1]
+        assert pin.kind == "pin" and pin.author == "ann@tui"  # the mark is ann's …
+        assert pin.data == {"target": noted, "pinned": True}
+        original = next(e for e in app.incident_live.state.entries if e.id == noted)
+        assert original.pinned and original.author == "bob@cli"  # … the note stays bob's
+        assert any("★PINNED" in line and "bob@cli" in line for line in _timeline(app))
+
+        timeline.highlighted = next(i for i in range(timeline.option_count)
+                                    if timeline.get_option_at_index(i).id == noted)
+        await pilot.press("c")
+        await pilot.press("ctrl+a", "ctrl+k", *"rollback started", "ctrl+s")
+        await _settle(app, pilot)
+        fix = journal.load().entries[-1]
+        assert fix.kind == "note" and fix.supersedes == noted and fix.author == "ann@tui"
+        assert fix.event_time == original.event_time  # the correction keeps the time
+        assert fix.pinned
+        lines = _timeline(app)
+        assert any("SUPERSEDED" in line and "rollbakc" in line for line in lines)
+        assert any("CORRECTS" in line and "rollback started" in line for line in lines)
+        state = app.incident_live.state
+        md = postmortem(state, app.config.incident, utcnow(), app.incident_live.prelude)
+        row = next(line for line in md.splitlines() if "📌 rollback started" in line)
+        assert "| bob@cli, corrected by ann@tui |" in row
+        assert row.startswith(f"| {original.event_time:%Y-%m-%d %H:%M:%S} |")
+        await pilot.press("p")  # unpin the correction: a mark again
+        await _settle(app, pilot)
+        assert journal.load().entries[-1].data == {"target": fix.id, "pinned": False}
 
 
 def test_cli_note_appears_in_a_running_tui(tmp_path: Path, tmux_session) -> None:
@@ -156,7 +179,7 @@ async def test_note_with_evidence_snapshot_reaches_the_postmortem() -> None:
 
 
 async def test_history_view_lists_past_incidents_with_mttr(tmp_path: Path) -> None:
-    from textual.widgets import Static
+    from textual.widgets import OptionList, Static
 
     from tui.screens.incident_history import HistoryScreen
 
@@ -169,8 +192,10 @@ async def test_history_view_lists_past_incidents_with_mttr(tmp_path: Path) -> No
         assert isinstance(app.screen, HistoryScreen)
         await app.screen.loader.wait()
         await pilot.pause()
+        listing = app.screen.query_one("#history-list", OptionList)
+        rows = [str(listing.get_option_at_index(i).prompt) for i in range(listing.option_count)]
+        assert any("Old outage" in row and "resolved" in row for row in rows)
         shown = str(app.screen.query_one("#history", Static).render())
-        assert "Old outage" in shown and "resolved" in shown
         assert "Total Incidents: 1" in shown and "- P2: 1" in shown
         await pilot.press("escape")
         assert not isinstance(app.screen, HistoryScreen)

@@ -15,6 +15,8 @@ Kinds used across the app (``data`` keys in brackets):
   duration, output_tail ...] — redacted by the caller: never put secrets in a journal.
 - ``incident``: incident changes [op = open | severity | status | milestone | set | update |
   resolve, plus the op's fields] (see ``tui.core.incident.model``).
+- ``pin``: a mark pinning or unpinning another entry [target (its id), pinned], credited to
+  whoever pinned; the pinned entry keeps its author and time (``tui.core.incident.marks``).
 
 Durability rules: a whole line is written with one ``os.write`` under ``flock(LOCK_EX)`` and
 fsynced before ``append`` returns, so an acknowledged entry survives ``kill -9``. Files are mode
@@ -42,7 +44,7 @@ from .model import Transition, utcnow
 VERSION = 1
 MAX_LINE = 64 * 1024
 """Longest line accepted (bytes, newline excluded); longer lines are skipped on load."""
-KINDS = ("note", "check", "color", "container", "action", "incident")
+KINDS = ("note", "check", "color", "container", "action", "incident", "pin")
 _FIELDS = {
     "v", "id", "kind", "entry_time", "event_time", "author", "data", "supersedes", "pinned",
 }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar
 
 from rich.text import Text
@@ -19,6 +19,7 @@ from tui.core.incident.live import ClockView
 from tui.core.incident.model import SCOPE_LABELS
 from tui.core.model import utcnow
 from tui.core.sanitize import one_line
+from tui.screens.confirm import ConfirmScreen
 from tui.screens.modal import WarroomModal
 
 
@@ -31,65 +32,119 @@ class DeclareRequest:
     scope_detail: str
     impact: str
     start: dt.datetime | None
+    answers: dict[str, str] = field(default_factory=dict)
+    """The classifier's answers (accessible, data_risk, users, worsening): journaled."""
+
+
+@dataclass(frozen=True)
+class FirstSignal:
+    """The default start offered: the first failing check of the current outage."""
+
+    at: dt.datetime
+    text: str
+
+
+def _start_text(at: dt.datetime) -> str:
+    """``HH:MM:SS`` (UTC) for a signal of the last 12 hours, else the full ISO time."""
+    if utcnow() - at < dt.timedelta(hours=12):
+        return f"{at:%H:%M:%S}"
+    return at.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class DeclareScreen(WarroomModal[DeclareRequest | None]):
-    """The declaration form. Escape cancels; the classifier keeps suggesting a severity."""
+    """The declaration form: title and start (prefilled with the first signal) first, so both
+    show without scrolling at 80x24. Escape cancels — after asking, once something was typed;
+    the classifier keeps suggesting a severity."""
 
     DEFAULT_CSS = """
     DeclareScreen { align: center middle; }
     DeclareScreen > Vertical {
-        width: 90%; max-width: 100; height: 90%;
+        width: 100%; max-width: 100; height: 100%; max-height: 40;
         border: thick $error; background: $surface; padding: 0 1;
     }
+    DeclareScreen VerticalScroll { height: 1fr; }
     DeclareScreen Horizontal { height: auto; }
-    DeclareScreen Label { padding: 1 1 0 0; }
-    DeclareScreen #suggestion { padding: 0 0 1 0; }
-    DeclareScreen #error { color: $error; }
+    DeclareScreen .row Label { width: 11; padding: 1 1 0 0; }
+    DeclareScreen .row Input { width: 1fr; }
+    DeclareScreen .row Select { width: 1fr; }
+    DeclareScreen #scope { width: 26; }
+    DeclareScreen .question Label { width: 1fr; padding: 1 1 0 0; }
+    DeclareScreen .question Select { width: 22; }
+    DeclareScreen #start-hint { color: $text-muted; padding: 0 0 0 11; }
+    DeclareScreen #suggestion { padding: 0 0 0 11; }
+    DeclareScreen #error { color: $error; height: auto; }
+    DeclareScreen #buttons Button { margin: 0 2 0 0; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="declare-cancel"),
         Binding("ctrl+s", "declare", "Declare", id="declare-submit"),
     ]
 
-    def __init__(self, policy: IncidentPolicy, commander: str) -> None:
+    def __init__(self, policy: IncidentPolicy, commander: str,
+                 first_signal: FirstSignal | None = None) -> None:
         super().__init__()
         self.policy = policy
         self.commander = commander
+        self.first_signal = first_signal
+        self._start_text = _start_text(first_signal.at) if first_signal else ""
+        self._initial: dict[str, object] = {}
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(Text("Declare an incident (ctrl+s declares, Esc cancels)", style="bold"))
             with VerticalScroll():
-                yield Input(placeholder="title: what is broken", id="title")
-                yield Input(placeholder="impact: what users see", id="impact")
-                with Horizontal():
-                    yield Select([(SCOPE_LABELS[s], s) for s in SCOPES], value="platform",
-                                 allow_blank=False, id="scope")
-                    yield Input(placeholder="which tenant / feature", id="scope_detail")
-                for q in QUESTIONS[1:]:
-                    with Horizontal():
-                        yield Label(q.text)
-                        yield Select([(Text(label), value) for value, label in q.choices],
-                                     prompt="(not sure)", id=f"q-{q.key}")
-                yield Static("", id="suggestion", markup=False)
-                with Horizontal():
+                with Horizontal(classes="row"):
+                    yield Label("title")
+                    yield Input(placeholder="what is broken", id="title")
+                with Horizontal(classes="row"):
+                    yield Label("start UTC")
+                    yield Input(self._start_text, id="start",
+                                placeholder="blank = now · 10m · 06:40 · ISO")
+                yield Static(self._start_hint(), id="start-hint", markup=False)
+                with Horizontal(classes="row"):
                     yield Label("severity")
                     yield Select([(Text(f"{lv.name} — {lv.description}"), lv.name)
                                   for lv in self.policy.levels], value=self.policy.default,
                                  allow_blank=False, id="severity")
-                yield Input(value=self.commander, placeholder="incident commander",
-                            id="commander")
-                yield Input(placeholder="start (first signal): blank = now, 10m, 06:40 UTC",
-                            id="start")
+                yield Static("", id="suggestion", markup=False)
+                with Horizontal(classes="row"):
+                    yield Label("scope")
+                    yield Select([(SCOPE_LABELS[s], s) for s in SCOPES], value="platform",
+                                 allow_blank=False, id="scope")
+                    yield Input(placeholder="which tenant / feature", id="scope_detail")
+                with Horizontal(classes="row"):
+                    yield Label("impact")
+                    yield Input(placeholder="what users see", id="impact")
+                for q in QUESTIONS[1:]:
+                    with Horizontal(classes="question"):
+                        yield Label(q.text)
+                        yield Select([(Text(label), value) for value, label in q.choices],
+                                     prompt="(not sure)", id=f"q-{q.key}")
+                with Horizontal(classes="row"):
+                    yield Label("commander")
+                    yield Input(value=self.commander, placeholder="incident commander",
+                                id="commander")
             yield Static("", id="error", markup=False)
-            with Horizontal():
+            with Horizontal(id="buttons"):
                 yield Button("Declare (ctrl+s)", variant="error", id="declare")
                 yield Button("Cancel (Esc)", id="cancel")
+
+    def _start_hint(self) -> Text:
+        signal = self.first_signal
+        if signal is None:
+            return Text("no failing check now: blank starts it at the declaration")
+        return Text(f"first signal {signal.at:%H:%M:%S} UTC: {one_line(signal.text)[:120]}")
 
     def on_mount(self) -> None:
         self.query_one("#title", Input).focus()
         self._suggest(apply=False)
+        self._initial = self._values()
+
+    def _values(self) -> dict[str, object]:
+        """Every field's value, to tell a filled form from an untouched one."""
+        values: dict[str, object] = {w.id or "": w.value for w in self.query(Input)}
+        values.update({w.id or "": w.value for w in self.query(Select)})
+        return values
 
     def answers(self) -> dict[str, str]:
         out = {"scope": str(self.query_one("#scope", Select).value)}
@@ -111,31 +166,48 @@ class DeclareScreen(WarroomModal[DeclareRequest | None]):
             self._suggest(apply=True)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
         if event.button.id == "declare":
             self.action_declare()
         else:
             self.action_cancel()
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        """Close; once something was typed or chosen, ask before throwing it away."""
+        if not self._initial or self._values() == self._initial:
+            self.dismiss(None)
+            return
+        title = one_line(str(self.query_one("#title", Input).value))[:60] or "(no title yet)"
+        self.app.push_screen(ConfirmScreen(
+            "Discard this declaration?", f"throw away the form: {title}",
+            "nothing is declared and nothing is written", confirm_label="Discard"),
+            lambda result: self.dismiss(None) if result else None)
+
+    def start(self) -> dt.datetime | None:
+        """The start typed (None = now); the first signal's exact time while untouched."""
+        text = self.query_one("#start", Input).value.strip()
+        if self.first_signal is not None and text == self._start_text:
+            return self.first_signal.at
+        return parse_when(text, utcnow()) if text else None
 
     def action_declare(self) -> None:
         error = self.query_one("#error", Static)
         title = self.query_one("#title", Input).value.strip()
         if not title:
             error.update("a title is required")
+            self.query_one("#title", Input).focus()
             return
-        start_text = self.query_one("#start", Input).value.strip()
         try:
-            start = parse_when(start_text, utcnow()) if start_text else None
+            start = self.start()
         except ValueError as exc:
-            error.update(str(exc))
+            error.update(f"start: {exc}")
+            self.query_one("#start", Input).focus()
             return
         value = lambda wid: self.query_one(wid, Input).value.strip()  # noqa: E731
         self.dismiss(DeclareRequest(
             title, str(self.query_one("#severity", Select).value), value("#commander"),
             str(self.query_one("#scope", Select).value), value("#scope_detail"),
-            value("#impact"), start))
+            value("#impact"), start, self.answers()))
 
 
 class IncidentScreen(WarroomModal[tuple[str, ...] | None]):
@@ -162,6 +234,11 @@ class IncidentScreen(WarroomModal[tuple[str, ...] | None]):
         state = self.view.state
         assert state is not None
         out: list[tuple[tuple[str, ...], str]] = []
+        if state.resolved:  # after the fact: the exports only
+            out.append((("export", "postmortem"), "export the post-mortem draft (Markdown file)"))
+            out += [(("export", kind), f"export status update: {kind}")
+                    for kind in ("resolved", "internal")]
+            return out
         for s in self.view.suggestions:
             out.append((("milestone", s.milestone, s.at.isoformat()),
                         f"confirm suggested {s.milestone} at {s.at:%H:%M:%S} UTC "

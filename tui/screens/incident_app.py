@@ -16,13 +16,16 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from tui.core.incident import Incidents, ops
+from tui.core.incident import IncidentError, Incidents, IncidentState, ops
+from tui.core.incident.export_common import describe
 from tui.core.incident.export_postmortem import postmortem
 from tui.core.incident.export_status import status_update
-from tui.core.incident.live import IncidentLive, JournalWriter
+from tui.core.incident.live import ClockView, IncidentLive, JournalWriter
+from tui.core.incident.signal import failing_checks, first_signal
 from tui.core.journal import Entry
 from tui.core.model import ColorResult, Transition, utcnow
-from tui.screens.incident import DeclareRequest, DeclareScreen, IncidentScreen
+from tui.core.verdict import Verdict, verdict
+from tui.screens.incident import DeclareRequest, DeclareScreen, FirstSignal, IncidentScreen
 from tui.screens.incident_history import HistoryScreen
 from tui.screens.note import NoteRequest, NoteScreen
 from widgets.incident_clock import IncidentClockPanel
@@ -103,7 +106,12 @@ class IncidentAppMixin:
         app: Any = self
 
         def run() -> None:
-            job()  # raises → reported as not saved by JournalWriter
+            try:
+                job()  # other errors → reported as not saved by JournalWriter
+            except IncidentError as exc:  # refused (out of order, already resolved ...)
+                app.call_from_thread(app.notify, f"not saved: {exc}", severity="error",
+                                     markup=False, timeout=10)
+                return
             try:
                 app.call_from_thread(app.notify, saved, markup=False, timeout=3)
                 app.call_from_thread(self.incident_poll)
@@ -121,20 +129,22 @@ class IncidentAppMixin:
         app.push_screen(NoteScreen(target, log_sources=sources), self._note_done)
 
     def action_correct(self) -> None:
+        """Correct the selected note: a new note linked to it (credited to whoever corrects),
+        at the original's time unless another is typed."""
         entry = self._selected_note()
         if entry is not None:
             target = self.incident_live.state.id if self.incident_live.state else "audit journal"
             screen = NoteScreen(target, correcting=entry, text=entry.text(), pinned=entry.pinned)
             app: Any = self
-            app.push_screen(screen, self._note_done)
+            app.push_screen(screen, partial(self._note_done, original=entry))
 
     def action_pin(self) -> None:
+        """Pin or unpin the selected note: a mark on it; its author and time stay."""
         entry = self._selected_note()
         if entry is not None:
             journal = self.incident_live.journal
-            self._write(partial(ops.note, journal, entry.text(), author=self.incident_live.author,
-                                at=entry.event_time, pinned=not entry.pinned,
-                                supersedes=entry.id),
+            self._write(partial(ops.pin, journal, entry.id, not entry.pinned,
+                                author=self.incident_live.author),
                         "pinned (saved)" if not entry.pinned else "unpinned (saved)")
 
     def _selected_note(self) -> Entry | None:
@@ -147,13 +157,14 @@ class IncidentAppMixin:
             return None
         return entry
 
-    def _note_done(self, request: NoteRequest | None) -> None:
+    def _note_done(self, request: NoteRequest | None, original: Entry | None = None) -> None:
         if request is None:
             return
         evidence = self.evidence(request.log_source) if request.evidence else None
         journal = self.incident_live.journal
+        at = request.at or (original.event_time if original is not None else None)
         self._write(partial(ops.note, journal, request.text, author=self.incident_live.author,
-                            at=request.at, pinned=request.pinned,  # type: ignore[arg-type]
+                            at=at, pinned=request.pinned,  # type: ignore[arg-type]
                             supersedes=request.supersedes, evidence=evidence),
                     f"note saved to {journal.path.stem}")
 
@@ -181,15 +192,49 @@ class IncidentAppMixin:
         return snapshot
 
     def action_incident_history(self) -> None:
+        """`I`: past incidents; Enter on one offers its exports (post-mortem, updates)."""
         app: Any = self
         if not isinstance(app.screen, HistoryScreen):
-            app.push_screen(HistoryScreen(self.incident_live.incidents))
+            app.push_screen(HistoryScreen(self.incident_live.incidents), self._history_pick)
+
+    def _history_pick(self, ident: str | None) -> None:
+        app: Any = self
+        if not ident:
+            return
+        try:
+            state = self.incident_live.incidents.get(ident)
+        except LookupError as exc:
+            app.notify(str(exc), severity="error", markup=False)
+            return
+        view = ClockView(utcnow(), state)
+        app.push_screen(IncidentScreen(view, app.config.incident),
+                        partial(self._incident_choice, target=state))
+
+    def current_states(self) -> dict[str, str]:
+        """Check key → state now (planned maintenance is not a failure)."""
+        app: Any = self
+        now = utcnow()
+        try:
+            from tui.core.maintenance import in_maintenance
+            paused = in_maintenance(app.config, app.store, now)
+        except Exception:  # no maintenance reading: nothing is paused
+            paused = {}
+        return {key: "MAINTENANCE" if key in paused else app.store.effective(key, now).value
+                for key in app.store.checks}
+
+    def first_signal(self) -> FirstSignal | None:
+        """The default start when declaring: `signal.first_signal` over the journal's check
+        transitions (the audit journal while no incident is open), with the store's states
+        deciding what is failing now."""
+        entry = first_signal(self.incident_live.entries, self.current_states())
+        return FirstSignal(entry.event_time, describe(entry)) if entry is not None else None
 
     def action_incident(self) -> None:
         app: Any = self
         if self.incident_live.state is None:
             commander = self.incident_live.author or os.environ.get("USER", "")
-            app.push_screen(DeclareScreen(app.config.incident, commander), self._declared)
+            app.push_screen(DeclareScreen(app.config.incident, commander, self.first_signal()),
+                            self._declared)
         else:
             app.push_screen(IncidentScreen(self.incident_live.clock(utcnow()), app.config.incident),
                             self._incident_choice)
@@ -198,20 +243,33 @@ class IncidentAppMixin:
         if request is None:
             return
         incidents = self.incident_live.incidents
+        failing = failing_checks(self.incident_live.entries, self.current_states())
         self._write(partial(ops.declare, incidents, title=request.title,
                             severity=request.severity, commander=request.commander,
                             scope=request.scope, scope_detail=request.scope_detail,
                             impact=request.impact, start=request.start,
-                            author=self.incident_live.author),
+                            author=self.incident_live.author, answers=request.answers,
+                            failing=failing),
                     f"incident declared: {request.title} ({request.severity})")
 
-    def _incident_choice(self, choice: tuple[str, ...] | None) -> None:
-        state, author = self.incident_live.state, self.incident_live.author
+    def _incident_choice(self, choice: tuple[str, ...] | None,
+                         target: IncidentState | None = None) -> None:
+        app: Any = self
+        state, author = target or self.incident_live.state, self.incident_live.author
         if choice is None or state is None:
             return
         what = choice[0]
+        if what in ("milestone", "resolve"):
+            name = choice[1] if what == "milestone" else "resolved"
+            at = dt.datetime.fromisoformat(choice[2]) if what == "milestone" and choice[2] \
+                else None
+            try:
+                ops.check_order(state, name, at or utcnow())
+            except IncidentError as exc:  # e.g. "mitigated 04:55:00 is before detected …"
+                app.notify(f"not saved: {exc}", title="Incident", severity="error",
+                           markup=False, timeout=10)
+                return
         if what == "milestone":
-            at = dt.datetime.fromisoformat(choice[2]) if choice[2] else None
             reason = "suggested by checks, confirmed" if at else ""
             self._write(partial(ops.set_milestone, state, choice[1], author=author, at=at,
                                 reason=reason), f"milestone {choice[1]} saved")
@@ -219,7 +277,8 @@ class IncidentAppMixin:
             self._write(partial(ops.set_status, state, choice[1], author=author),
                         f"status {choice[1]} saved")
         elif what == "resolve":
-            self._write(partial(ops.resolve, state, author=author), "incident resolved")
+            self._write(partial(ops.resolve, state, author=author),
+                        "incident resolved — I, then Enter, exports its post-mortem")
         elif what == "severity":
             self._write(partial(ops.set_severity, self.incident_live.incidents, state, choice[1],
                                 author=author), f"severity {choice[1]} saved")
@@ -227,17 +286,24 @@ class IncidentAppMixin:
             self._write(partial(ops.update_sent, state, channel="tui", kind="internal",
                                 author=author), "status update recorded")
         elif what == "export":
-            self._write(partial(self._export, choice[1]), "export written")
+            app: Any = self  # the verdict is read here, on the loop, not in the writer
+            live_verdict = verdict(app.config, app.store)
+            self._write(partial(self._export, choice[1], live_verdict, state),
+                        "export written")
 
-    def _export(self, kind: str) -> None:
-        """Write the export beside the journal (0600); copy it via OSC 52 if allowed."""
+    def _export(self, kind: str, live_verdict: Verdict | None = None,
+                target: IncidentState | None = None) -> None:
+        """Write the export of `target` (default: the open incident; a resolved one from `I`)
+        beside its journal (0600); copy it via OSC 52 if allowed."""
         app: Any = self
-        state, policy = self.incident_live.state, self.incident_live.incidents.policy
+        incidents = self.incident_live.incidents
+        state, policy = target or self.incident_live.state, incidents.policy
         if state is None:
             return
-        prelude, now = self.incident_live.prelude, utcnow()
+        state = incidents.load(state.path) or state  # everything written until now
+        prelude, now = incidents.prelude(state), utcnow()
         text = (postmortem(state, policy, now, prelude) if kind == "postmortem"
-                else status_update(kind, state, policy, now, prelude))
+                else status_update(kind, state, policy, now, prelude, verdict=live_verdict))
         suffix = "postmortem.md" if kind == "postmortem" else f"update-{kind}.txt"
         path = state.path.with_name(f"{state.id}.{suffix}")
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

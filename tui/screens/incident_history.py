@@ -1,4 +1,5 @@
-"""`I`: past incidents with durations and MTTR, and this month's review summary."""
+"""`I`: past incidents with durations and MTTR, and this month's review summary. Enter on an
+incident dismisses with its id (the app then offers its exports: post-mortem, updates)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Label, Static
+from textual.widgets import Label, OptionList, Static
+from textual.widgets.option_list import Option
 
 from tui.core.incident import Incidents
 from tui.core.incident.history import monthly, render_rows, rows
@@ -17,14 +19,15 @@ from tui.core.sanitize import one_line
 from tui.screens.modal import WarroomModal
 
 
-class HistoryScreen(WarroomModal[None]):
-    """Reads the incident files in a worker thread; Escape closes."""
+class HistoryScreen(WarroomModal[str | None]):
+    """Reads the incident files in a worker thread; Enter picks one, Escape closes."""
 
     DEFAULT_CSS = """
     HistoryScreen { align: center middle; }
     HistoryScreen > Vertical {
         width: 95%; height: 85%; border: thick $accent; background: $surface; padding: 0 1;
     }
+    HistoryScreen #history-list { height: auto; max-height: 12; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss_screen", "Close", id="history-close"),
@@ -36,8 +39,10 @@ class HistoryScreen(WarroomModal[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(Text(f"Incident history — {self.incidents.dir}  (Esc closes)",
-                             style="bold"))
+            yield Label(Text(f"Incident history — {self.incidents.dir}  (Enter: exports of "
+                             "the highlighted one, Esc closes)", style="bold"))
+            yield OptionList(Option(Text("loading …", style="dim"), disabled=True),
+                             id="history-list", markup=False)
             with VerticalScroll():
                 yield Static(Text("loading …", style="dim"), id="history", markup=False)
 
@@ -48,11 +53,25 @@ class HistoryScreen(WarroomModal[None]):
     def _load(self) -> None:
         now = utcnow()
         states = self.incidents.all()
-        table = "".join(one_line(line) + "\n" for line in render_rows(rows(states, now))
-                        .splitlines())
+        items = rows(states, now)
+        lines = render_rows(items).splitlines()
+        options = [Option(Text(one_line(line)), id=item.id)
+                   for line, item in zip(lines[1:], items, strict=True)]
         summary = monthly(states, self.incidents.policy, f"{now:%Y-%m}")
-        self.app.call_from_thread(self.query_one("#history", Static).update,
-                                  Text(table + "\n" + summary))
+        self.app.call_from_thread(self._show, one_line(lines[0]), options, summary)
+
+    def _show(self, head: str, options: list[Option], summary: str) -> None:
+        listing = self.query_one("#history-list", OptionList)
+        listing.clear_options()
+        listing.add_options([Option(Text(head, style="bold"), disabled=True), *options])
+        if options:
+            listing.highlighted = 1
+            listing.focus()
+        self.query_one("#history", Static).update(Text(summary))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(event.option.id)
 
     def action_dismiss_screen(self) -> None:
         self.dismiss(None)

@@ -19,6 +19,7 @@ from ..journal import Entry, Journal, transition_data
 from ..model import ColorResult, Transition
 from .clock import Reminder, Reminders, TargetView, UpdateDue, targets, update_due
 from .files import Incidents
+from .marks import apply_pins
 from .model import IncidentState, Suggestion, fold, suggest_milestones
 
 
@@ -100,13 +101,14 @@ class IncidentLive:
 
     def timeline(self, limit: int) -> list[tuple[Entry, str]]:
         """The last `limit` entries with their marks: "" or "before declaration"."""
-        hidden = amended(self.prelude + self.entries)
-        rows = [(e, "before declaration") for e in self.prelude if e.id not in hidden]
-        rows += [(e, "") for e in self.entries if e.id not in hidden]  # a crash loop: one row
+        prelude, entries = apply_pins(self.prelude), apply_pins(self.entries)  # pins: marks
+        hidden = amended(prelude + entries)
+        rows = [(e, "before declaration") for e in prelude if e.id not in hidden]
+        rows += [(e, "") for e in entries if e.id not in hidden]  # a crash loop: one row
         return rows[-limit:]
 
     def superseded(self) -> dict[str, str]:
-        return {e.supersedes: e.id for e in self.entries if e.supersedes}
+        return {e.supersedes: e.id for e in apply_pins(self.entries) if e.supersedes}
 
     def clock(self, now: dt.datetime) -> ClockView:
         state, policy = self.state, self.incidents.policy

@@ -19,6 +19,11 @@ def _checks(entries: Iterable[Entry], current: Mapping[str, str] | None) -> list
     return sorted(found, key=lambda e: e.event_time)
 
 
+def _state(entry: Entry) -> str:
+    """The entry's new state; a DOWN flagged as planned maintenance is not a failure."""
+    return "MAINTENANCE" if entry.data.get("maintenance") else str(entry.data.get("new"))
+
+
 def first_signal(entries: Iterable[Entry], current: Mapping[str, str] | None = None,
                  ignore: Callable[[Entry], bool] | None = None) -> Entry | None:
     """The earliest transition to a failing state (DOWN, DEGRADED) since the last moment no
@@ -26,15 +31,15 @@ def first_signal(entries: Iterable[Entry], current: Mapping[str, str] | None = N
     failing now.
 
     ``current`` (check key → state now, e.g. from the store) decides what is failing now and
-    limits the journal to the checks that still exist; ``ignore`` skips entries that are not
-    a signal (e.g. a DOWN caused by maintenance mode).
+    limits the journal to the checks that still exist. A DOWN recorded as planned maintenance
+    is not a signal; ``ignore`` skips other entries that are not.
     """
     states: dict[str, str] = {}
     first: Entry | None = None
     for e in _checks(entries, current):
         if ignore is not None and ignore(e):
             continue
-        new = str(e.data.get("new"))
+        new = _state(e)
         states[e.data["key"]] = new
         if new in FAILING:
             first = first or e
@@ -55,7 +60,7 @@ def failing_checks(entries: Iterable[Entry], current: Mapping[str, str] | None =
     keys = sorted(current) if current is not None else sorted(latest)
     for key in keys:
         entry = latest.get(key)
-        state = current[key] if current is not None else str(entry.data.get("new"))
+        state = current[key] if current is not None else _state(entry)  # type: ignore[union-attr]
         if state in FAILING:
             reason = str(entry.data.get("reason", "")) if entry is not None else ""
             out.append({"key": key, "state": state, "reason": reason[:200]})
