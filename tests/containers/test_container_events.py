@@ -44,3 +44,63 @@ def test_entries_read_well_in_the_post_mortem():
     (data,) = container_changes(snap(ROW), snap(exited))
     entry = Entry("x1", "container", T0, T0, "ops@host", data)
     assert describe(entry) == "Container app-blue-web: exited (running → exited (exit code 1))"
+
+
+def _engine(reachable: bool, error: str | None = None) -> EngineStatus:
+    return EngineStatus("local", reachable, T0, error)
+
+
+def test_watch_summarises_a_host_when_first_listed_instead_of_appeared_each():
+    from tui.core.container_events import ContainerWatch
+
+    watch = ContainerWatch()
+    connecting = ContainersSnapshot((), (_engine(False, "connecting"),), T0)
+    assert watch.changes(connecting) == []  # the probe's first, empty snapshot
+    exited = dataclasses.replace(ROW, name="app-green-web", state="exited", health=None)
+    listed = ContainersSnapshot((ROW, exited), (_engine(True),), T0)
+    found = watch.changes(listed)
+    assert [c["event"] for c in found] == ["watching", "reachable", "baseline", "baseline"]
+    assert found[0]["detail"] == "2 containers (1 exited, 1 running)"
+    assert watch.changes(listed) == []
+    gone = ContainersSnapshot((ROW,), (_engine(True),), T0)
+    assert [c["event"] for c in watch.changes(gone)] == ["removed"]
+
+
+def _said(data: dict, at: dt.datetime = T0, ident: str = "e1") -> Entry:
+    return Entry(ident, "container", at, at, "ops@host", data)
+
+
+def test_a_container_that_changed_while_nobody_watched_is_recorded_at_start():
+    from tui.core.auto_events import decide_container
+    from tui.core.container_events import _entry
+
+    later = T0 + dt.timedelta(seconds=30)
+    exited = dataclasses.replace(ROW, state="exited", health=None, exit_code=1)
+    was_exited = _said(_entry(exited, "exited", "running → exited"))
+    baseline = _entry(ROW, "baseline", "state running")
+    decided = decide_container(baseline, later, was_exited)
+    assert decided is not None and decided["event"] == "running"
+    assert decided["detail"] == "exited → running healthy (changed while no war room watched)"
+    assert decide_container(_entry(exited, "baseline", ""), later, was_exited) is None
+    assert decide_container(baseline, later, None) is None  # the summary covers it
+    # the same change seen by a second war room is written once
+    assert decide_container(_entry(exited, "exited", ""), later, was_exited) is None
+
+
+def test_color_and_check_decisions_compare_with_the_journal():
+    from tui.core.auto_events import decide_check, decide_color
+
+    later = T0 + dt.timedelta(seconds=5)
+    down = Entry("c1", "check", T0, T0, "a", {"key": "api", "old": "OK", "new": "DOWN"})
+    first_down = {"key": "api", "old": None, "new": "DOWN", "reason": "HTTP 503"}
+    assert decide_check(first_down, later, down) is None
+    first_ok = {"key": "api", "old": None, "new": "OK", "reason": "HTTP 200"}
+    assert decide_check(first_ok, later, down) == {**first_ok, "old": "DOWN"}
+    assert decide_check(first_ok, later, None) is None
+    late = {"key": "api", "old": "OK", "new": "UNKNOWN", "reason": "x"}
+    assert decide_check(late, T0 - dt.timedelta(seconds=1), down) is None  # old news
+    blue = Entry("k1", "color", T0, T0, "a", {"live": "blue", "disagreement": False})
+    assert decide_color({"live": "blue", "previous": None, "disagreement": False}, later,
+                        blue) is None
+    assert decide_color({"live": "green", "previous": None, "disagreement": False}, later,
+                        blue)["previous"] == "blue"
