@@ -10,7 +10,8 @@ Kinds used across the app (``data`` keys in brackets):
   new note whose ``supersedes`` names the old id (nothing is ever deleted).
 - ``check``: a check transition [key, old, new, reason] (see ``transition_data``).
 - ``color``: the live color changed [live, idle, previous, disagreement].
-- ``container``: a container event [name, event, state, detail].
+- ``container``: a container event [key, name, event, detail, seen {state, health, restarts,
+  started}; a crash loop also count, since, amends = the id of the row it updates].
 - ``action``: the actions audit [action, argv, where, user, preflight, outcome, reason, exit,
   duration, output_tail ...] — redacted by the caller: never put secrets in a journal.
 - ``incident``: incident changes [op = open | severity | status | milestone | set | update |
@@ -19,9 +20,11 @@ Kinds used across the app (``data`` keys in brackets):
   whoever pinned; the pinned entry keeps its author and time (``tui.core.incident.marks``).
 
 Durability rules: a whole line is written with one ``os.write`` under ``flock(LOCK_EX)`` and
-fsynced before ``append`` returns, so an acknowledged entry survives ``kill -9``. Files are mode
-0600 in a 0700 directory. Loading never rewrites the file: a torn last line, bad JSON, unknown
-fields, out-of-order times and huge lines are skipped and reported.
+fsynced before ``append`` returns, so an acknowledged entry survives ``kill -9``. Automatic
+entries go through ``append_unless_known``, which decides under that same lock against the
+newest entry about the same subject (see ``tui.core.auto_events``), so each is written once.
+Files are mode 0600 in a 0700 directory. Loading never rewrites the file: a torn last line,
+bad JSON, unknown fields, out-of-order times and huge lines are skipped and reported.
 """
 
 from __future__ import annotations
