@@ -104,3 +104,20 @@ def test_color_and_check_decisions_compare_with_the_journal():
                         blue) is None
     assert decide_color({"live": "green", "previous": None, "disagreement": False}, later,
                         blue)["previous"] == "blue"
+
+
+def test_the_post_mortem_shows_a_crash_loop_as_one_row(tmp_path):
+    from pathlib import Path
+
+    from tui.core.incident.export_postmortem import timeline_rows
+    from tui.core.incident.model import fold
+
+    first = _said({"key": "local/w", "name": "w", "event": "restarted", "count": 1}, T0, "r1")
+    second = _said({"key": "local/w", "name": "w", "event": "restarting", "count": 2,
+                    "since": T0.isoformat(), "amends": "r1"}, T0, "r2")
+    opened = Entry("o1", "incident", T0, T0, "a", {"op": "open", "title": "t",
+                                                   "severity": "SEV2"})
+    state = fold([opened, second], Path(tmp_path / "i.jsonl"))
+    assert state is not None
+    rows = [describe(e) for e in timeline_rows(state, [first]) if e.kind == "container"]
+    assert rows == ["Container w: restarting ×2 since 03:00:00"]
