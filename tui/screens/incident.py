@@ -87,7 +87,6 @@ class DeclareScreen(WarroomModal[DeclareRequest | None]):
         self.commander = commander
         self.first_signal = first_signal
         self._start_text = _start_text(first_signal.at) if first_signal else ""
-        self._initial: dict[str, object] = {}
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -138,13 +137,17 @@ class DeclareScreen(WarroomModal[DeclareRequest | None]):
     def on_mount(self) -> None:
         self.query_one("#title", Input).focus()
         self._suggest(apply=False)
-        self._initial = self._values()
 
-    def _values(self) -> dict[str, object]:
-        """Every field's value, to tell a filled form from an untouched one."""
-        values: dict[str, object] = {w.id or "": w.value for w in self.query(Input)}
-        values.update({w.id or "": w.value for w in self.query(Select)})
-        return values
+    def filled(self) -> bool:
+        """Whether anything was typed or answered (the severity follows the answers)."""
+        initial = {"title": "", "start": self._start_text, "scope_detail": "", "impact": "",
+                   "commander": self.commander}
+        if any(w.value != initial.get(w.id or "", "") for w in self.query(Input)):
+            return True
+        if self.query_one("#scope", Select).value != "platform":
+            return True
+        return any(isinstance(self.query_one(f"#q-{q.key}", Select).value, str)
+                   for q in QUESTIONS[1:])
 
     def answers(self) -> dict[str, str]:
         out = {"scope": str(self.query_one("#scope", Select).value)}
@@ -174,7 +177,7 @@ class DeclareScreen(WarroomModal[DeclareRequest | None]):
 
     def action_cancel(self) -> None:
         """Close; once something was typed or chosen, ask before throwing it away."""
-        if not self._initial or self._values() == self._initial:
+        if not self.filled():
             self.dismiss(None)
             return
         title = one_line(str(self.query_one("#title", Input).value))[:60] or "(no title yet)"
