@@ -3,13 +3,14 @@ and `warroom status` in another pane — still read the demo right."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
 
 from tests.demo.conftest import get
 from tests.infra.common import free_port
-from tui.demo.env import DEFAULT_PORTS, start_demo
+from tui.demo.env import BUILDS, DEFAULT_PORTS, start_demo
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -45,9 +46,13 @@ def test_a_quick_restart_keeps_the_ports_the_config_expects(tmp_path: Path) -> N
             for name in ports:  # the server closes first: its side is left in TIME_WAIT
                 assert get(env.url(name))[0] == 200
             status = subprocess.run(
-                [sys.executable, "-m", "tui", "status", "--config", str(config)],
+                [sys.executable, "-m", "tui", "status", "--json", "--config", str(config)],
                 capture_output=True, text=True, timeout=60, cwd=tmp_path,
                 env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
-            assert status.returncode == 0, status.stdout + status.stderr
-            assert "DOWN" not in status.stdout
+            checks = {c["name"]: c for c in json.loads(status.stdout)["checks"]}
+            for name, build in (("api-blue", BUILDS["blue"]), ("api-green", BUILDS["green"])):
+                # this demo answered on the port the shipped config names (latency may vary)
+                assert checks[name].get("details", {}).get("x-build") == build, checks[name]
+            for check in checks.values():
+                assert "refused" not in check["reason"], check
         assert any(_time_wait(port) for port in ports.values())
