@@ -23,7 +23,9 @@ from tui.core.store import Store
 
 CONTAINERS = "containers"
 """The store snapshot kind of the containers probe."""
-BAD_CONTAINER_STATES = ("exited", "restarting", "dead", "paused")
+JUST_RESTARTED = 10.0
+"""A container its restart policy restarted less than this many seconds ago is crash-looping
+(caught between two restarts), not healthy."""
 
 
 class Exit(IntEnum):
@@ -212,7 +214,7 @@ def _containers(config: Config, store: Store, now: dt.datetime, live: str | None
         found.unknown.append("containers: none of the watched containers found")
     multi = len(value.engines) > 1
     for row in rows:
-        bad = _container_trouble(row)
+        bad = _container_trouble(row, now)
         if bad is None:
             continue
         name = f"{row.host}/{row.name}" if multi or row.host != "local" else row.name
@@ -235,13 +237,17 @@ def container_is_critical(config: Config, row: ContainerRow, live: str | None) -
     return row.color is None or live is None or row.color == live
 
 
-def _container_trouble(row: ContainerRow) -> str | None:
+def _container_trouble(row: ContainerRow, now: dt.datetime) -> str | None:
     """What is wrong with a container in words, or None when it runs (and is not unhealthy)."""
     if row.state in ("exited", "dead"):
         code = f" (exit {row.exit_code})" if row.exit_code is not None else ""
         return f"{row.state}{code}"
     if row.state == "restarting":
         return f"restarting (restarts: {row.restart_count})"
+    if row.state == "running" and row.restart_count and row.started_at is not None:
+        up = (now - row.started_at).total_seconds()
+        if up < JUST_RESTARTED:  # RestartCount counts the restart policy's restarts only
+            return f"restarting (restarts: {row.restart_count}, up {human_duration(up)})"
     if row.state == "paused":
         return "paused"
     if row.health == "unhealthy":
