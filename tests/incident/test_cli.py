@@ -126,3 +126,25 @@ def test_cli_errors_are_clear(tmp_path: Path) -> None:
     assert copy.returncode == 1 and "osc52" in copy.stderr
     status = warroom("incident", "status", cwd=tmp_path).stdout
     assert "INVESTIGATING" in status and "Detect" in status
+
+
+def test_pin_is_a_mark_and_status_lists_unreadable_lines(tmp_path: Path,
+                                                          incidents_dir: Path) -> None:
+    warroom("incident", "open", "--title", "Marks", "--start", "5m", cwd=tmp_path)
+    note = warroom("--as", "bob", "incident", "note", "api 503", "--at", "4m",
+                   cwd=tmp_path).stdout.split()[1]
+    assert "pinned" in warroom("--as", "ann", "incident", "pin", note, cwd=tmp_path).stdout
+    again = warroom("incident", "pin", note, cwd=tmp_path, check=False)
+    assert again.returncode == 1 and "already pinned" in again.stderr
+    state = Incidents(IncidentPolicy()).current()
+    assert state is not None
+    original = next(e for e in state.entries if e.id == note)
+    assert original.pinned and original.author == "bob"  # credited to its writer
+    md = warroom("incident", "export", cwd=tmp_path).stdout
+    assert re.search(r"\| 📌 api 503[^|]*\| bob \|", md)
+    # a torn / hand-edited line: skipped, and `status` says which line and why
+    with state.path.open("a") as f:
+        f.write('{"v": 1, "id": "zz", "kind": "note"}\n')
+    status = warroom("incident", "status", cwd=tmp_path).stdout
+    assert f"unreadable lines in {state.path}" in status
+    assert re.search(r"line \d+: missing entry_time|line \d+: missing author", status)

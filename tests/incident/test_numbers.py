@@ -185,3 +185,18 @@ def test_random_legacy_journals_read_without_a_negative_figure(tmp_path: Path) -
         state = fold(entries, tmp_path / f"legacy-{case}.jsonl")
         assert state is not None
         _check_figures(state, utcnow(), incidents)
+
+
+def test_an_old_style_pin_copy_reads_as_a_mark_on_the_original() -> None:
+    from tui.core.incident.marks import apply_pins
+
+    t = utcnow() - dt.timedelta(minutes=30)
+    original = Entry("a1", "note", t, t, "bob", {"text": "api 503"})
+    copy = Entry("b2", "note", t + dt.timedelta(minutes=5), t, "ann", {"text": "api 503"},
+                 supersedes="a1", pinned=True)  # how pins were written before
+    fix = Entry("c3", "note", t + dt.timedelta(minutes=6), t, "ann", {"text": "api 503s"},
+                supersedes="b2", pinned=True)
+    assert [(e.id, e.author, e.pinned, e.supersedes) for e in apply_pins([original, copy])] \
+        == [("a1", "bob", True, None)]
+    shown = apply_pins([original, copy, fix])
+    assert [(e.id, e.supersedes) for e in shown] == [("a1", None), ("c3", "a1")]
