@@ -27,3 +27,20 @@ def test_a_color_without_services_shows_no_checks() -> None:
     assert text.count("no checks") == 2 and "OK" not in text
     # the color source alone is checked: its reading is all there is, and it is fine
     assert verdict(config, store).code is Exit.OK
+
+
+def test_maintenance_config_errors_name_the_key() -> None:
+    import pytest
+
+    from tui.core.config import ConfigError
+
+    base = ('[environment]\nname = "t"\n[[services]]\nname = "api"\n'
+            'url = "http://127.0.0.1:9/"\n[maintenance]\n')
+    with pytest.raises(ConfigError) as err:
+        parse_config(base + 'action = "nope"\n')
+    assert "maintenance.pattern: is required with a status command" in err.value.render()
+    with pytest.raises(ConfigError) as err:
+        parse_config(base + 'services = ["apii"]\naction = "nope"\npattern = "ON"\n')
+    shown = err.value.render()
+    assert "maintenance.services[0]: no service named 'apii'" in shown
+    assert "maintenance.action: no action named 'nope'" in shown
