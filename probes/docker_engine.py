@@ -4,6 +4,9 @@ Blocking Docker SDK calls run in this watcher's own small thread pool, each with
 timeout; the events stream is read by one thread per connection that only marks containers
 dirty (the asyncio side inspects them). When the engine stops answering, the rows are kept
 (the snapshot marks the host unreachable since when) and the watcher reconnects with backoff.
+Every (re)connect re-reads every watched container in full and re-subscribes to events; each
+periodic reconcile compares the engine's listing with the rows themselves, so whatever was
+missed while the engine was away (or events were lost) is corrected within one reconcile.
 `close()` ends every thread and closes every socket it opened (tested by counting both).
 """
 
@@ -20,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from tui.core.config.containers import ContainersConfig
-from tui.core.docker_model import ContainerRow, EngineStatus
+from tui.core.docker_model import ContainerRow, EngineStatus, matches
 from tui.core.model import utcnow
 from tui.core.sanitize import one_line
 from tui.core.tasks import cancel_and_wait
@@ -30,8 +33,9 @@ BaseUrl = Callable[[], Awaitable[str | None]]
 
 EVENTS = ["create", "start", "restart", "die", "stop", "kill", "destroy", "pause", "unpause",
           "rename", "health_status", "oom", "update"]
-_HEALTH = re.compile(r"\((healthy|unhealthy|health: starting)\)")
 MAX_BACKOFF = 30.0
+POOLS = 4
+"""Connection pools (idle sockets) kept per engine client."""
 
 
 class EngineDown(Exception):
@@ -82,7 +86,6 @@ class EngineWatcher:
         self._ignored: set[str] = set()
         self._wake = asyncio.Event()
         self._events_ended: str | None = None
-        self._listed: dict[str, tuple[str, str | None]] = {}
         self._cpu_prev: dict[str, tuple[int, int]] = {}
         self._stats_cursor = 0
         self._task: asyncio.Task[None] | None = None
@@ -122,12 +125,16 @@ class EngineWatcher:
     # -- main loop ------------------------------------------------------------------------
     async def _run(self) -> None:
         first, ceiling = self.backoff
+        # retry at least once per reconcile interval: an engine that is back is seen (and its
+        # rows re-read in full) within one interval, however long it was away
+        ceiling = max(first, min(ceiling, self.config.reconcile_interval))
         backoff = first
         while not self._closing:
             try:
                 await self._connect()
                 since = int(utcnow().timestamp()) - 1
-                await self._reconcile()
+                self._ignored.clear()  # what is watched may have changed while away
+                await self._reconcile(full=True)
                 self._start_events(since)
                 self._set_status(True, None)
                 backoff = first
@@ -155,6 +162,7 @@ class EngineWatcher:
                 api = docker.APIClient(base_url=url, timeout=timeout, version="auto")
             else:
                 api = docker.APIClient(timeout=timeout, **docker.utils.kwargs_from_env())
+            _bound_pools(api, timeout)
             try:
                 api.ping()
             except Exception:
@@ -259,8 +267,9 @@ class EngineWatcher:
         thread.start()
 
     # -- reading state --------------------------------------------------------------------
-    async def _reconcile(self) -> None:
-        """List every container; inspect only the new or changed watched ones."""
+    async def _reconcile(self, full: bool = False) -> None:
+        """List every container; inspect the watched ones whose row differs from the listing
+        (state or health), and every one when `full` (after a (re)connect)."""
         listed = await self.call(self.api.containers, all=self.config.include_stopped)
         seen: set[str] = set()
         for item in listed:
@@ -270,15 +279,16 @@ class EngineWatcher:
                 continue
             cid = item["Id"]
             seen.add(cid)
-            health = _HEALTH.search(item.get("Status") or "")
-            fingerprint = (item.get("State") or "", health.group(1) if health else None)
-            if cid not in self.rows or self._listed.get(cid) != fingerprint:
-                self._listed[cid] = fingerprint
+            row = self.rows.get(cid)
+            if full or row is None or not matches(row, item):
                 await self._refresh(cid)
         for cid in set(self.rows) - seen:
-            self.rows.pop(cid, None)
-            self._listed.pop(cid, None)
+            self._forget(cid)
         self.on_change()  # also a heartbeat: the rows were confirmed just now
+
+    def _forget(self, cid: str) -> None:
+        self.rows.pop(cid, None)
+        self._cpu_prev.pop(cid, None)
 
     async def _refresh(self, cid: str) -> None:
         """Inspect one container into a row (or drop it when gone or no longer selected)."""
@@ -287,15 +297,14 @@ class EngineWatcher:
         try:
             info = await self.call(self.api.inspect_container, cid)
         except docker.errors.NotFound:
-            self.rows.pop(cid, None)
-            self._listed.pop(cid, None)
+            self._forget(cid)
             return
         except (docker.errors.APIError, ValueError):
             return  # the daemon answered (it is up): keep the last row, retry on reconcile
         name = (info.get("Name") or "?").lstrip("/")
         labels = (info.get("Config") or {}).get("Labels") or {}
         if not self.config.selects(name, labels):
-            self.rows.pop(cid, None)
+            self._forget(cid)
             self._ignored.add(cid)
             return
         state = info.get("State") or {}
@@ -373,6 +382,22 @@ class EngineWatcher:
     def find(self, name: str) -> str | None:
         """The full-ish id of the watched container called `name` (None if unknown)."""
         return next((cid for cid, row in self.rows.items() if row.name == name), None)
+
+
+def _bound_pools(api: Any, timeout: float) -> None:
+    """Keep at most `POOLS` idle sockets to a unix-socket engine. The SDK keeps one pool (one
+    socket) per distinct URL, so per-container inspect and stats URLs held ~25 idle sockets
+    (SSH channels for a forwarded remote engine); docker-py 7.1 ignores `num_pools` for unix
+    sockets (operator precedence), so the adapter is replaced with a bounded one."""
+    from docker.transport import UnixHTTPAdapter
+
+    old = api.adapters.get("http+docker://")
+    if not isinstance(old, UnixHTTPAdapter):
+        return
+    new = UnixHTTPAdapter(f"http+unix://{old.socket_path}", timeout, pool_connections=POOLS)
+    api.mount("http+docker://", new)
+    api._custom_adapter = new
+    old.close()
 
 
 def _replace(row: ContainerRow, **changes: Any) -> ContainerRow:

@@ -22,12 +22,13 @@ from typing import Any
 from textual.widget import Widget
 
 from tui.core.container_events import ContainerWatch
+from tui.core.docker_model import STORE_KIND
 from tui.core.logline import LogLine
 from tui.core.model import utcnow
 from widgets.containers import ContainersPanel
 from widgets.logs import LogsPanel
 
-KIND = "containers"
+KIND = STORE_KIND
 
 
 class LivePanels:

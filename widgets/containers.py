@@ -1,8 +1,10 @@
 """Containers panel: one row per watched container, blue and green next to each other.
 
 Renders `ContainersSnapshot`s (no I/O). Rows are keyed by `host/name` and diffed cell by
-cell; every cell is a `Text` (never markup). When an engine is unreachable its rows stay,
-marked STALE, and the subtitle says since when. Restart/stop/start go through a confirmation
+cell; every cell is a `Text` (never markup). A status line above the table counts the rows;
+when an engine is unreachable its rows stay, marked STALE, and the status line says so, since
+when and for how long ("local: docker unreachable since 12:03:04 UTC (2m13s ago, connection
+refused)"), in an alarm colour. Restart/stop/start go through a confirmation
 naming host, container and color; the action itself is the `act` callable the app injects
 (`act(host, name, action) -> Awaitable[str]`), so read-only mode and auditing stay in the app.
 """
@@ -16,11 +18,12 @@ from typing import ClassVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Grid
+from textual.containers import Grid, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Label
 
 from tui.core.docker_model import ContainerRow, ContainersSnapshot, human_bytes
+from widgets.steady import SteadyStatic
 
 COLUMNS = ("host", "name", "color", "state", "health", "restarts", "uptime", "image", "cpu",
            "mem")
@@ -72,39 +75,19 @@ class ConfirmContainerAction(ModalScreen[bool]):
         self.dismiss(False)
 
 
-class ContainersPanel(DataTable[Text]):
-    """A DataTable keyed by `host/name`; `show()` diffs it against a new snapshot."""
+class ContainersTable(DataTable[Text]):
+    """The rows, keyed by `host/name`; `show_rows()` diffs them against new ones."""
 
-    DEFAULT_CSS = """
-    ContainersPanel { height: auto; max-height: 50%; }
-    """
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("R", "container('restart')", "Restart container", id="container-restart"),
-        Binding("S", "container('stop')", "Stop container", id="container-stop"),
-        Binding("T", "container('start')", "Start container", id="container-start"),
-    ]
-
-    def __init__(self, act: Act | None = None, actions: bool = True, id: str = "containers"
-                 ) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=False, id=id)
-        self.border_title = "Containers"
-        self.act = act
-        self.actions_enabled = actions and act is not None
+    def __init__(self) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=False, id="containers-table")
         self._keys: list[str] = []
-        self._rows: dict[str, ContainerRow] = {}
+        self.rows_shown: dict[str, ContainerRow] = {}
+        """The rows on screen now, by key (what an operator sees)."""
         for name in COLUMNS:
             self.add_column(name.upper(), key=name)
 
-    # -- rendering ------------------------------------------------------------------------
-    def show(self, snapshot: ContainersSnapshot | None, now: dt.datetime, stale: bool = False
-             ) -> None:
-        """Render `snapshot`; `stale` marks every row (the whole probe stopped reporting)."""
-        if snapshot is None:
-            self.border_subtitle = "waiting for docker…"
-            return
-        stale_hosts = snapshot.stale_hosts()
-        rows = {r.key: r for r in snapshot.rows}
-        cells = {k: self._cells(r, now, stale or r.host in stale_hosts) for k, r in rows.items()}
+    def show_rows(self, rows: dict[str, ContainerRow], cells: dict[str, tuple[Text, ...]]
+                  ) -> None:
         keys = list(rows)
         if keys != self._keys:
             cursor = self._keys[self.cursor_row] if 0 <= self.cursor_row < len(self._keys) else None
@@ -119,14 +102,80 @@ class ContainersPanel(DataTable[Text]):
                 for column, value in zip(COLUMNS, cells[key], strict=True):
                     if self.get_cell(key, column) != value:
                         self.update_cell(key, column, value)
-        self._rows = rows
-        problems = [e.describe() for e in snapshot.engines if not e.reachable]
+        self.rows_shown = rows
+
+    def selected(self) -> ContainerRow | None:
+        if not self._keys or not 0 <= self.cursor_row < len(self._keys):
+            return None
+        return self.rows_shown.get(self._keys[self.cursor_row])
+
+
+class ContainersPanel(Vertical):
+    """A status line (engines, counts) over the `ContainersTable`; `show()` renders a
+    snapshot into both."""
+
+    DEFAULT_CSS = """
+    ContainersPanel { height: auto; max-height: 50%; }
+    ContainersPanel > #containers-status { dock: top; height: auto; max-height: 3;
+                                           padding: 0 1; color: $text-muted; }
+    ContainersPanel > #containers-status.-down { color: $text; background: $error 30%; }
+    ContainersPanel > ContainersTable { height: auto; max-height: 100%; }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("R", "container('restart')", "Restart container", id="container-restart"),
+        Binding("S", "container('stop')", "Stop container", id="container-stop"),
+        Binding("T", "container('start')", "Start container", id="container-start"),
+    ]
+
+    def __init__(self, act: Act | None = None, actions: bool = True, id: str = "containers"
+                 ) -> None:
+        super().__init__(id=id)
+        self.border_title = "Containers"
+        self.act = act
+        self.actions_enabled = actions and act is not None
+        self.table = ContainersTable()
+        self.status = SteadyStatic("waiting for docker…", id="containers-status", markup=False)
+
+    def compose(self) -> ComposeResult:
+        yield self.status
+        yield self.table
+
+    # -- rendering ------------------------------------------------------------------------
+    def show(self, snapshot: ContainersSnapshot | None, now: dt.datetime, stale: bool = False
+             ) -> None:
+        """Render `snapshot`; `stale` marks every row (the whole probe stopped reporting)."""
+        if snapshot is None:
+            self.status.paint(Text("waiting for docker…"))
+            return
+        stale_hosts = snapshot.stale_hosts()
+        rows = {r.key: r for r in snapshot.rows}
+        cells = {k: self._cells(r, now, stale or r.host in stale_hosts) for k, r in rows.items()}
+        self.table.show_rows(rows, cells)
+        self.status.paint(self.status_line(snapshot, now, stale))
+        down = bool(stale_hosts) or stale
+        self.set_class(down, "-stale")
+        self.status.set_class(down, "-down")
+
+    @staticmethod
+    def status_line(snapshot: ContainersSnapshot, now: dt.datetime, stale: bool) -> Text:
+        """Unreachable engines first (since when, how long), then the counts."""
+        line = Text()
+        for engine in snapshot.unreachable():
+            line.append(f"⚠ {engine.describe(now)}", style="bold")
+            line.append(" — rows below are the last known · ")
         if stale:
-            problems.append("STALE: no fresh data")
+            line.append("⚠ STALE: no fresh data from the containers probe", style="bold")
+            line.append(" · ")
         bad = sum(1 for r in snapshot.rows if r.state != "running" or r.health == "unhealthy")
-        summary = f"{len(rows)} containers" + (f", {bad} not running/healthy" if bad else "")
-        self.border_subtitle = Text(" · ".join([*problems, summary]))  # engine errors: text
-        self.set_class(bool(problems), "-stale")
+        line.append(f"{len(snapshot.rows)} containers")
+        if bad:
+            line.append(f", {bad} not running/healthy", style="bold")
+        return line
+
+    @property
+    def rows_shown(self) -> dict[str, ContainerRow]:
+        """The rows on screen now, by key."""
+        return self.table.rows_shown
 
     @staticmethod
     def _cells(row: ContainerRow, now: dt.datetime, stale: bool) -> tuple[Text, ...]:
@@ -154,9 +203,7 @@ class ContainersPanel(DataTable[Text]):
 
     # -- actions --------------------------------------------------------------------------
     def selected(self) -> ContainerRow | None:
-        if not self._keys or not 0 <= self.cursor_row < len(self._keys):
-            return None
-        return self._rows.get(self._keys[self.cursor_row])
+        return self.table.selected()
 
     def action_container(self, action: str) -> None:
         row = self.selected()

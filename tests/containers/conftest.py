@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import shutil
 import signal
@@ -29,11 +30,15 @@ class PrivateDockerd:
 
     def start(self, wait: float = 30.0) -> None:
         log = open(os.path.join(self.dir, "dockerd.log"), "ab")  # noqa: SIM115
+        config = os.path.join(self.dir, "daemon.json")  # its own: never /etc/docker's
+        with open(config, "w") as fh:
+            json.dump({"live-restore": False}, fh)  # a restart stops its containers
         self.proc = subprocess.Popen(
-            ["dockerd", "--data-root", f"{self.dir}/data", "--exec-root", f"{self.dir}/exec",
-             "--pidfile", f"{self.dir}/dockerd.pid", "-H", self.url, "--bridge=none",
-             "--iptables=false", "--ip6tables=false"],
+            ["dockerd", "--config-file", config, "--data-root", f"{self.dir}/data",
+             "--exec-root", f"{self.dir}/exec", "--pidfile", f"{self.dir}/dockerd.pid",
+             "-H", self.url, "--bridge=none", "--iptables=false", "--ip6tables=false"],
             stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True,
+            env=infra_docker.daemon_env(),  # outlives the per-test XDG dirs
         )
         log.close()
         deadline = time.monotonic() + wait
@@ -72,9 +77,10 @@ class PrivateDockerd:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def private_dockerd(docker_client: Any) -> Iterator[PrivateDockerd]:
-    """A second, private engine this module may stop/start; the fixture image is built in it."""
+    """A second, private engine the tests may stop/start (each leaves it running); the
+    fixture image is built in it. Shared by the modules of this package: one build."""
     require("dockerd", shutil.which("dockerd") is not None, "dockerd not installed")
     require("root", is_root(), "starting a private dockerd needs root")
     daemon = PrivateDockerd()

@@ -7,6 +7,7 @@ import datetime as dt
 
 from textual.app import App, ComposeResult
 
+from tests.app.screen import screen_text, widget_text
 from tui.core.docker_model import ContainerRow, ContainersSnapshot, EngineStatus
 from tui.core.sanitize import one_line
 from widgets.containers import ContainersPanel
@@ -34,7 +35,8 @@ class PanelApp(App[None]):
 
 
 def cells(panel: ContainersPanel) -> list[list[str]]:
-    return [[c.plain for c in panel.get_row_at(i)] for i in range(panel.row_count)]
+    table = panel.table
+    return [[c.plain for c in table.get_row_at(i)] for i in range(table.row_count)]
 
 
 async def test_rows_stale_and_hostile_text() -> None:
@@ -50,13 +52,34 @@ async def test_rows_stale_and_hostile_text() -> None:
         table = cells(panel)
         assert [r[1] for r in table] == ["app-blue-web", "app-green-web", "[bold red]evil[/]"]
         assert table[0][6] == "5m00s" and table[0][8] == "1.5%" and table[0][9] == "2.0MiB"
-        # engine down: rows stay, marked STALE, subtitle says since when
+        assert "3 containers, 1 not running/healthy" in screen_text(app)
+        # engine down: rows stay, marked STALE; the status line, drawn on screen, says
+        # since when and for how long
         down = EngineStatus("local", False, NOW, "connection refused")
-        panel.show(ContainersSnapshot(snap.rows, (down,), NOW), NOW)
+        later = NOW + dt.timedelta(seconds=133)
+        panel.show(ContainersSnapshot(snap.rows, (down,), later), later)
         await pilot.pause()
         assert all(r[3].startswith("STALE") for r in cells(panel))
-        assert "docker unreachable since 12:03:04 UTC" in str(panel.border_subtitle)
+        shown = screen_text(app)
+        assert "docker unreachable since 12:03:04 UTC (2m13s ago, connection refused)" in shown
         assert panel.has_class("-stale")
+        # back: the warning goes
+        panel.show(snap, later)
+        await pilot.pause()
+        assert "unreachable" not in screen_text(app) and not panel.has_class("-stale")
+
+
+async def test_status_line_visible_at_80x24_with_many_rows() -> None:
+    app = PanelApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        panel = app.query_one(ContainersPanel)
+        rows = tuple(row(f"svc-{i:02d}", None) for i in range(40))
+        down = EngineStatus("local", False, NOW, "connection refused")
+        panel.show(ContainersSnapshot(rows, (down,), NOW), NOW + dt.timedelta(seconds=5))
+        await pilot.pause()
+        shown = widget_text(app, panel.status)
+        assert "unreachable since 12:03:04 UTC (5s ago, connection refused)" in shown
+        assert panel.table.region.bottom <= panel.region.bottom  # the table scrolls inside
 
 
 async def test_actions_confirm_cancel_and_read_only() -> None:

@@ -6,7 +6,14 @@ Every text field is already sanitized (`tui.core.sanitize.one_line`) when a row 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
+from typing import Any
+
+from tui.core.sanitize import one_line
+
+STORE_KIND = "containers"
+"""The store key of the latest `ContainersSnapshot` (`store.snapshots[STORE_KIND].value`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,12 +59,20 @@ class EngineStatus:
     api_calls: int = 0
     reconnects: int = 0
 
-    def describe(self) -> str:
+    def age(self, now: dt.datetime) -> float:
+        """Seconds in the current state (reachable or not) at `now` (never negative)."""
+        return max(0.0, (now - self.since).total_seconds())
+
+    def describe(self, now: dt.datetime | None = None) -> str:
+        """"local: docker OK", or "local: docker unreachable since 12:03:04 UTC (2m13s ago,
+        connection refused)" (the age only when `now` is given)."""
         if self.reachable:
             return f"{self.host}: docker OK"
         when = self.since.strftime("%H:%M:%S UTC")
-        why = f" ({self.error})" if self.error else ""
-        return f"{self.host}: docker unreachable since {when}{why}"
+        why = [f"{human_duration(self.age(now))} ago"] if now is not None else []
+        why += [self.error] if self.error else []
+        return f"{self.host}: docker unreachable since {when}" + (
+            f" ({', '.join(why)})" if why else "")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +86,29 @@ class ContainersSnapshot:
     def stale_hosts(self) -> set[str]:
         """Hosts whose rows are only the last known ones (engine unreachable)."""
         return {e.host for e in self.engines if not e.reachable}
+
+    def unreachable(self) -> tuple[EngineStatus, ...]:
+        """The engines not answering now, each with since when (`EngineStatus.since`)."""
+        return tuple(e for e in self.engines if not e.reachable)
+
+
+_HEALTH = re.compile(r"\((healthy|unhealthy|health: starting)\)")
+_LISTED_HEALTH = {"healthy": "healthy", "unhealthy": "unhealthy", "health: starting": "starting"}
+
+
+def listed_state(item: dict[str, Any]) -> tuple[str, str | None]:
+    """(state, health) of one `docker ps` listing entry, in the terms of `ContainerRow`."""
+    health = _HEALTH.search(item.get("Status") or "")
+    return (one_line(item.get("State") or "unknown"),
+            _LISTED_HEALTH[health.group(1)] if health else None)
+
+
+def matches(row: ContainerRow, item: dict[str, Any]) -> bool:
+    """Whether a row agrees with the engine's listing of it (a listing shows health only
+    for a running container; inspect keeps the last one of a stopped container)."""
+    state, health = listed_state(item)
+    return row.state == state and (row.health == health or (
+        health is None and row.state != "running"))
 
 
 def human_duration(seconds: float) -> str:
