@@ -34,6 +34,8 @@ from tui.screens.confirm_actions import ActionsMixin
 from tui.screens.help import HelpScreen
 from tui.screens.incident_app import IncidentAppMixin
 from tui.screens.modal import KeyOrderMixin
+from tui.screenshot import ScreenshotMixin
+from tui.toasts import ToastsMixin
 from widgets.actions import ActionsPanel
 from widgets.color import ColorPanel
 from widgets.header import Banner
@@ -73,7 +75,8 @@ class WarroomScreen(Screen[None]):
     AUTO_FOCUS = "HealthPanel"
 
 
-class WarroomApp(KeyOrderMixin, IncidentAppMixin, ActionsMixin, App[int]):
+class WarroomApp(KeyOrderMixin, ToastsMixin, ScreenshotMixin, IncidentAppMixin, ActionsMixin,
+                 App[int]):
     """One screen: what is broken, since when, and what have we done about it."""
 
     CSS_PATH = "app.tcss"

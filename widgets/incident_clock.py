@@ -10,6 +10,7 @@ from rich.text import Text
 from tui.core.incident.clock import mmss
 from tui.core.incident.live import ClockView
 from tui.core.sanitize import one_line
+from widgets.incident_compact import NARROW, render_compact
 from widgets.steady import SteadyStatic
 
 TARGET_STYLE = {"ok": "green", "amber": "bold yellow", "red": "bold white on red",
@@ -33,10 +34,20 @@ class IncidentClockPanel(SteadyStatic):
         super().__init__(id="incident-clock", markup=False)
         self.border_title = "Incident"
         self.view: ClockView | None = None
+        self.rank: int | None = None
 
     def show(self, view: ClockView, rank: int | None = None) -> None:
-        self.view = view
-        self.paint(render_clock(view, rank))  # idle, nothing ticks: no repaint, no bytes
+        self.view, self.rank = view, rank
+        width = self.content_size.width
+        if view.state is not None and 0 < width < NARROW:  # 80x24: half a row, ~11 rows
+            text = render_compact(view, rank, width, TARGET_STYLE, SEVERITY_STYLE, UPDATE_STYLE)
+        else:
+            text = render_clock(view, rank)
+        self.paint(text)  # idle, nothing ticks: no repaint, no bytes
+
+    def on_resize(self) -> None:
+        if self.view is not None:
+            self.show(self.view, self.rank)
 
 
 def render_clock(view: ClockView, rank: int | None = None) -> Text:

@@ -27,7 +27,8 @@ class LogsPanel(Vertical):
 
     DEFAULT_CSS = """
     LogsPanel { height: 1fr; min-height: 8; }
-    LogsPanel > Input { height: 1; border: none; padding: 0 1; }
+    LogsPanel > Input { height: 1; padding: 0 1; }
+    LogsPanel > Input:focus { background: $accent 25%; }
     LogsPanel > #logs-status { height: 1; color: $text-muted; padding: 0 1; }
     """
 
@@ -47,8 +48,10 @@ class LogsPanel(Vertical):
         self._hidden = True  # until the first Show (see LogView)
 
     def compose(self) -> ComposeResult:
+        # compact: no border at any time (a focused Input's border filled the one-row box
+        # and hid the text being typed); focus shows as a tinted row
         yield Input(placeholder="filter (/ to focus, Esc back; X regex, v invert)",
-                    id="logs-filter")
+                    id="logs-filter", compact=True)
         yield LogView(self.capacity, self.max_line)
         yield SteadyStatic("", id="logs-status", markup=False)
 
@@ -116,8 +119,8 @@ class LogsPanel(Vertical):
             parts.append("wrap")
         if view.timestamps:
             parts.append("timestamps")
-        if view.skipped:
-            parts.append(f"skipped {view.skipped} lines (UI behind)")
+        if view.skipped:  # never lost: they are in the buffer (scroll up, f pauses, s saves)
+            parts.append(f"{view.skipped} scrolled past unseen, kept (f pauses)")
         if self.dropped:
             parts.append(f"dropped {self.dropped}")
         status = self.query_one("#logs-status", SteadyStatic)

@@ -142,5 +142,5 @@ async def test_hidden_logs_pane_catches_up_when_shown(tmp_path):
         await pilot.press(str(app.panes.index("logs") + 1))
         text = await wait_screen(pilot, lambda t: "line 59 while hidden" in t)
         assert "FOLLOW" in text and "/6" in text  # the status line counted them (61+ lines)
-        assert "skipped" not in text  # taken while hidden: in the buffer, the UI was not behind
+        assert "unseen" not in text  # taken while hidden: in the buffer, the UI was not behind
         assert not view._hidden and not view._behind

@@ -75,3 +75,25 @@ def test_layout(snap_compare, size):
 
 def test_help_screen(snap_compare):
     assert snap_compare(frozen_app(read_only=True), terminal_size=(80, 24), press=["?", "_"])
+
+
+def test_confirm_dialog(snap_compare):
+    """The most safety-critical screen: arming operator mode, `y` / `n` shown on the buttons."""
+    assert snap_compare(frozen_app(), terminal_size=(80, 24), press=["o", "_"])
+
+
+def test_override_reason_dialog(snap_compare):
+    """A failed preflight: the reason field has focus, no letter answers (Esc / Enter shown)."""
+
+    async def failed(pilot):
+        from tui.screens.confirm import CheckLine, ConfirmScreen
+
+        pilot.app.push_screen(ConfirmScreen(
+            "Run rollback?", "switch traffic back to the idle color", "local",
+            ["/srv/deploy/bluegreen.sh", "rollback"], production="shop-production",
+            checks=[CheckLine("idle blue", False, "api-blue is DOWN (HTTP 503)", 2.0),
+                    CheckLine("color", True, "all sources agree: green", 2.0)]))
+        await pilot.pause()
+
+    assert snap_compare(frozen_app(), terminal_size=(80, 24), run_before=failed,
+                        press=[*"no"])
