@@ -23,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from tui.core.config.containers import ContainersConfig
-from tui.core.docker_model import ContainerRow, EngineStatus, matches
+from tui.core.docker_model import CONNECTING, ContainerRow, EngineStatus, matches
 from tui.core.model import utcnow
 from tui.core.sanitize import one_line
 from tui.core.tasks import cancel_and_wait
@@ -75,7 +75,7 @@ class EngineWatcher:
         self.base_url = base_url
         self.backoff = backoff
         self.rows: dict[str, ContainerRow] = {}
-        self.status = EngineStatus(host, False, utcnow(), "connecting")
+        self.status = EngineStatus(host, False, utcnow(), CONNECTING)
         self.api_calls = 0
         self.reconnects = 0
         self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix=f"docker-{host}")

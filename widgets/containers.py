@@ -152,7 +152,7 @@ class ContainersPanel(Vertical):
         cells = {k: self._cells(r, now, stale or r.host in stale_hosts) for k, r in rows.items()}
         self.table.show_rows(rows, cells)
         self.status.paint(self.status_line(snapshot, now, stale))
-        down = bool(stale_hosts) or stale
+        down = stale or any(not e.connecting for e in snapshot.unreachable())
         self.set_class(down, "-stale")
         self.status.set_class(down, "-down")
 
@@ -161,8 +161,12 @@ class ContainersPanel(Vertical):
         """Unreachable engines first (since when, how long), then the counts."""
         line = Text()
         for engine in snapshot.unreachable():
+            if engine.connecting:
+                line.append(f"{engine.describe(now)} · ")
+                continue
             line.append(f"⚠ {engine.describe(now)}", style="bold")
-            line.append(" — rows below are the last known · ")
+            kept = any(row.host == engine.host for row in snapshot.rows)
+            line.append(" — its rows are the last known · " if kept else " · ")
         if stale:
             line.append("⚠ STALE: no fresh data from the containers probe", style="bold")
             line.append(" · ")

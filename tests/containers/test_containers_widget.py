@@ -116,3 +116,15 @@ async def test_actions_confirm_cancel_and_read_only() -> None:
         await pilot.press("T")
         await pilot.pause()
         assert ro.screen is panel.screen and ro.calls == []
+
+
+async def test_first_connection_is_not_an_alarm() -> None:
+    app = PanelApp()
+    async with app.run_test(size=(120, 20)) as pilot:
+        panel = app.query_one(ContainersPanel)
+        first = EngineStatus("local", False, NOW, "connecting")
+        panel.show(ContainersSnapshot((), (first,), NOW), NOW + dt.timedelta(seconds=2))
+        await pilot.pause()
+        shown = widget_text(app, panel.status)
+        assert "local: connecting to docker since 12:03:04 UTC (2s)" in shown
+        assert "unreachable" not in shown and not panel.has_class("-stale")

@@ -14,6 +14,8 @@ from tui.core.sanitize import one_line
 
 STORE_KIND = "containers"
 """The store key of the latest `ContainersSnapshot` (`store.snapshots[STORE_KIND].value`)."""
+CONNECTING = "connecting"
+"""`EngineStatus.error` before the first attempt to reach an engine has ended."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +61,11 @@ class EngineStatus:
     api_calls: int = 0
     reconnects: int = 0
 
+    @property
+    def connecting(self) -> bool:
+        """Not answered yet, and no attempt has failed yet (the watcher's first moments)."""
+        return not self.reachable and self.error == CONNECTING
+
     def age(self, now: dt.datetime) -> float:
         """Seconds in the current state (reachable or not) at `now` (never negative)."""
         return max(0.0, (now - self.since).total_seconds())
@@ -69,6 +76,9 @@ class EngineStatus:
         if self.reachable:
             return f"{self.host}: docker OK"
         when = self.since.strftime("%H:%M:%S UTC")
+        if self.connecting:
+            age = f" ({human_duration(self.age(now))})" if now is not None else ""
+            return f"{self.host}: connecting to docker since {when}{age}"
         why = [f"{human_duration(self.age(now))} ago"] if now is not None else []
         why += [self.error] if self.error else []
         return f"{self.host}: docker unreachable since {when}" + (
