@@ -101,8 +101,9 @@ class IncidentAppMixin:
         except RuntimeError:  # already on the event loop thread
             app.notify(message, severity="error", markup=False)
 
-    def _write(self, job: Callable[[], Any], saved: str) -> None:
-        """Run `job` in order off the loop; notify `saved` once it returned (fsynced)."""
+    def _write(self, job: Callable[[], Any], saved: str | None) -> None:
+        """Run `job` in order off the loop; notify `saved` once it returned (fsynced); a job
+        that says where its result went itself (an export) passes None."""
         app: Any = self
 
         def run() -> None:
@@ -113,7 +114,8 @@ class IncidentAppMixin:
                                      markup=False, timeout=10)
                 return
             try:
-                app.call_from_thread(app.notify, saved, markup=False, timeout=3)
+                if saved:
+                    app.call_from_thread(app.notify, saved, markup=False, timeout=3)
                 app.call_from_thread(self.incident_poll)
             except RuntimeError:
                 pass  # drained on the loop thread at exit: saved, nothing left to show
@@ -288,8 +290,7 @@ class IncidentAppMixin:
         elif what == "export":
             app: Any = self  # the verdict is read here, on the loop, not in the writer
             live_verdict = verdict(app.config, app.store)
-            self._write(partial(self._export, choice[1], live_verdict, state),
-                        "export written")
+            self._write(partial(self._export, choice[1], live_verdict, state), None)
 
     def _export(self, kind: str, live_verdict: Verdict | None = None,
                 target: IncidentState | None = None) -> None:
