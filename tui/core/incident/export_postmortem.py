@@ -184,15 +184,33 @@ def _degraded(state: IncidentState, prelude: list[Entry]) -> str:
 
 def _resolution(state: IncidentState, prelude: list[Entry]) -> list[str]:
     out = ["## Resolution", "", "What was done to stop the bleeding and restore service:", ""]
-    actions = [e for e in [*prelude, *state.live_entries()] if action_result(e)]
+    entries = [*prelude, *state.live_entries()]
+    actions = [e for e in entries if action_result(e)]
+    overrides = _overrides(entries)
     for i, e in enumerate(sorted(actions, key=lambda e: e.event_time), 1):
+        why = overrides.get(str(e.data.get("attempt")))
         out.append(f"{i}. {utc(e.event_time, date=False)} — {cell(describe(e), 500)} "
-                   f"(by {cell(e.author)})")
+                   f"(by {cell(e.author)})" + (f" — {cell(why, 600)}" if why else ""))
     if not actions:
         out.append("1. TODO (no action was run from the war room)")
     if state.fields.get("summary") and state.resolved:
         out += ["", f"Resolution note: {cell(state.fields['summary'], 1000)}"]
     return [*out, ""]
+
+
+def _overrides(entries: list[Entry]) -> dict[str, str]:
+    """Attempt id → "preflight failed (…), overridden: <reason>" for every attempt that ran
+    although its preflight failed (the reason is on the attempt's `started` entry)."""
+    found = {}
+    for e in entries:
+        d = e.data
+        if e.kind == "action" and d.get("outcome") == "started" and d.get("overridden"):
+            failed = "; ".join(f"{p.get('check')}: {p.get('reason')}"
+                               for p in d.get("preflight") or []
+                               if isinstance(p, dict) and not p.get("ok"))
+            found[str(d.get("attempt"))] = (f"preflight failed ({failed}), overridden: "
+                                            f"{d.get('override_reason') or '(no reason)'}")
+    return found
 
 
 def _went_well_and_improve(state: IncidentState, views: dict, policy: IncidentPolicy
