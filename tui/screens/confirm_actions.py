@@ -104,6 +104,7 @@ class ActionsMixin:
         banner_text = f" OPERATOR ARMED {self.operator.countdown()} " if armed else ""
         for banner in app.panels(Banner):
             banner.mode = banner_text
+            banner.mode_short = f"ARMED {self.operator.countdown()}" if armed else ""
         op = self.config.operator
         for panel in app.panels(ActionsPanel):
             panel.show_legend(self._legend(), mode, self.operator.countdown(),
