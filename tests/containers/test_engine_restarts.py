@@ -14,14 +14,19 @@ import asyncio
 import os
 import threading
 import time
+from typing import Any
 
 import pytest
 
+from probes.docker_probe import ContainersProbe
+from probes.ssh import SshPool
 from tests.app.screen import widget_text
 from tests.containers.conftest import PrivateDockerd, eventually
 from tests.infra.docker import FIXTURE_IMAGE
 from tui.app import WarroomApp
 from tui.core.config import parse_config
+from tui.core.config.containers import ContainersConfig
+from tui.core.config.schema import Host
 from tui.core.docker_model import STORE_KIND, ContainersSnapshot
 from widgets.containers import ContainersPanel
 
@@ -43,17 +48,23 @@ LOOP = ["sleep", "600"]
 SLOW = ["sh", "-c", "trap 'sleep 1; exit 0' TERM; while true; do sleep 1 & wait $!; done"]
 
 
+def _threads() -> list[str]:
+    """Live threads, without the event loop's default executor (`asyncio_N`: started lazily
+    under load, bounded by its max_workers), which the test itself uses."""
+    return [t.name for t in threading.enumerate() if not t.name.startswith("asyncio_")]
+
+
 async def _settled() -> tuple[int, int]:
     """(threads, open fds), the least of a few samples: a call in flight holds a socket
     and a pool thread for a moment; a leak holds them for good."""
     samples = []
     for _ in range(5):
-        samples.append((threading.active_count(), len(os.listdir("/proc/self/fd"))))
+        samples.append((len(_threads()), len(os.listdir("/proc/self/fd"))))
         await asyncio.sleep(0.1)
     return min(t for t, _ in samples), min(f for _, f in samples)
 
 
-async def _docker_ps(daemon: PrivateDockerd) -> dict[str, str]:
+async def _docker_ps(daemon: PrivateDockerd, prefix: str = PREFIX) -> dict[str, str]:
     """`docker -H … ps -a`: name -> state, our containers only."""
     proc = await asyncio.create_subprocess_exec(
         "docker", "-H", daemon.url, "ps", "-a", "--format", "{{.Names}}\t{{.State}}",
@@ -61,7 +72,7 @@ async def _docker_ps(daemon: PrivateDockerd) -> dict[str, str]:
     out, err = await asyncio.wait_for(proc.communicate(), 20)
     assert proc.returncode == 0, err.decode()
     pairs = (line.split("\t") for line in out.decode().splitlines() if line.strip())
-    return {name: state for name, state in pairs if name.startswith(PREFIX)}
+    return {name: state for name, state in pairs if name.startswith(prefix)}
 
 
 def _shown(panel: ContainersPanel) -> dict[str, str]:
@@ -185,7 +196,7 @@ async def test_rows_match_the_engine_after_five_restarts(
                     base = await _settled()
             assert base is not None
             threads, fds = await _settled()
-            assert threads <= base[0] + 1, [t.name for t in threading.enumerate()]
+            assert threads <= base[0] + 1, (base, _threads())
             assert fds <= base[1] + 3, (base, fds)  # a leak of one per restart: +4
     finally:
         if not os.path.lexists(link):
@@ -194,3 +205,53 @@ async def test_rows_match_the_engine_after_five_restarts(
             await asyncio.to_thread(daemon.start)
         await asyncio.to_thread(_cleanup, daemon)
         os.unlink(link)
+
+
+async def test_remote_engine_over_ssh_converges_after_a_restart(
+        private_dockerd: PrivateDockerd, sshd: Any) -> None:
+    """The same path through the real sshd: the private engine's socket forwarded."""
+    daemon, prefix = private_dockerd, f"{PREFIX}ssh-"
+    client = daemon.client()
+    assert client is not None
+    client.containers.run(FIXTURE_IMAGE, LOOP, name=f"{prefix}always",
+                          restart_policy={"Name": "always"}, **RUN)
+    client.containers.run(FIXTURE_IMAGE, SLOW, name=f"{prefix}always-slow",
+                          restart_policy={"Name": "always"},
+                          **{**RUN, "stop_signal": "SIGTERM"})
+    client.containers.run(FIXTURE_IMAGE, LOOP, name=f"{prefix}plain", **RUN)
+    client.close()
+    host = Host(address=sshd.host, port=sshd.port, user=sshd.user,
+                known_hosts=str(sshd.known_hosts_path),
+                identity_files=(str(sshd.client_key_path),), agent=False,
+                docker_socket=daemon.socket)
+    pool = SshPool({"prod": host})
+    cfg = ContainersConfig(hosts=("prod",), names=(f"^{prefix}",), reconcile_interval=RECONCILE,
+                           timeout=3, stats_interval=1)
+    probe = ContainersProbe(cfg, lambda s: None, ssh_pool=pool)
+    watcher = probe.watchers["prod"]
+
+    def rows() -> dict[str, str]:
+        return {r.name: r.state for r in probe.last.rows} if probe.last else {}
+
+    async def converged(what: str) -> None:
+        await eventually(lambda: watcher.status.reachable, timeout=30, what=f"{what}: back")
+        deadline = time.monotonic() + RECONCILE + 3.0
+        while (engine := await _docker_ps(daemon, prefix)) != rows():
+            assert time.monotonic() < deadline, f"{what}: {rows()} != docker ps -a {engine}"
+            await asyncio.sleep(0.2)
+
+    probe.start()
+    try:
+        await converged("start")
+        await asyncio.to_thread(daemon.stop)
+        await eventually(lambda: probe.last and probe.last.unreachable(), what="unreachable")
+        assert "prod: docker unreachable since" in probe.last.unreachable()[0].describe()
+        await asyncio.to_thread(daemon.start)
+        await asyncio.to_thread(_mutate, daemon, 0, "ssh-back")
+        await converged("after the restart")
+        assert rows()[f"{prefix}always"] == rows()[f"{prefix}always-slow"] == "running"
+        assert pool.connects("prod") == 1  # the SSH connection itself never dropped
+    finally:
+        await probe.close()
+        await pool.close_all()
+        await asyncio.to_thread(_cleanup, daemon)
