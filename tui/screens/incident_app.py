@@ -290,10 +290,24 @@ class IncidentAppMixin:
         elif what == "export":
             app: Any = self  # the verdict is read here, on the loop, not in the writer
             live_verdict = verdict(app.config, app.store)
-            self._write(partial(self._export, choice[1], live_verdict, state), None)
+            self._write(partial(self._export, choice[1], live_verdict, state,
+                                self._live_services()), None)
+
+    def _live_services(self) -> list[tuple[str, str, str]]:
+        """(service, state, reason) of every configured service now, for status updates
+        (the journal only knows the services that changed)."""
+        app: Any = self
+        now = utcnow()
+        out = []
+        for service in app.config.services:
+            result = app.store.checks.get(service.name)
+            out.append((service.name, app.store.effective(service.name, now).value,
+                        result.reason if result else "no result yet"))
+        return out
 
     def _export(self, kind: str, live_verdict: Verdict | None = None,
-                target: IncidentState | None = None) -> None:
+                target: IncidentState | None = None,
+                services: list[tuple[str, str, str]] | None = None) -> None:
         """Write the export of `target` (default: the open incident; a resolved one from `I`)
         beside its journal (0600); copy it via OSC 52 if allowed."""
         app: Any = self
@@ -304,7 +318,8 @@ class IncidentAppMixin:
         state = incidents.load(state.path) or state  # everything written until now
         prelude, now = incidents.prelude(state), utcnow()
         text = (postmortem(state, policy, now, prelude) if kind == "postmortem"
-                else status_update(kind, state, policy, now, prelude, verdict=live_verdict))
+                else status_update(kind, state, policy, now, prelude, services=services,
+                                   verdict=live_verdict))
         suffix = "postmortem.md" if kind == "postmortem" else f"update-{kind}.txt"
         path = state.path.with_name(f"{state.id}.{suffix}")
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

@@ -54,7 +54,8 @@ def status_update(kind: str, state: IncidentState, policy: IncidentPolicy, now: 
         body = ("A fix has been applied and we are monitoring the results.\n"
                 f"We will provide an update within {within}.")
     else:
-        bad = [f"{name} {st}" for name, st, _ in services if st != "OK"]
+        bad = [f"{name} in maintenance" if st == "MAINTENANCE" else f"{name} {st}"
+               for name, st, _ in services if st != "OK"]
         now_line = ("All services are operating normally." if not bad else
                     f"Still being watched: {', '.join(bad)}.")
         if verdict is not None:  # the live reading wins over the journal's last states
@@ -69,9 +70,11 @@ def status_update(kind: str, state: IncidentState, policy: IncidentPolicy, now: 
 def _services_line(services: list[tuple[str, str, str]]) -> str:
     if not services:
         return "no check results recorded"
-    bad = [f"{name} {st}" for name, st, _ in services if st != "OK"]
+    bad = [f"{name} in maintenance" if st == "MAINTENANCE" else f"{name} {st}"
+           for name, st, _ in services if st != "OK"]
     if not bad:
-        return f"all {len(services)} monitored services OK"
+        names = ", ".join(name for name, _, _ in services)
+        return f"all {len(services)} monitored services OK ({names})"
     return ", ".join(bad) + f" ({len(services) - len(bad)} of {len(services)} OK)"
 
 
