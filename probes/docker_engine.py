@@ -14,16 +14,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import datetime as dt
 import random
-import re
 import threading
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from tui.core.config.containers import ContainersConfig
-from tui.core.docker_model import CONNECTING, ContainerRow, EngineStatus, matches
+from tui.core.docker_model import CONNECTING, ContainerRow, EngineStatus, matches, parse_time
 from tui.core.model import utcnow
 from tui.core.sanitize import one_line
 from tui.core.tasks import cancel_and_wait
@@ -40,17 +38,6 @@ POOLS = 4
 
 class EngineDown(Exception):
     """The engine stopped answering (or the events stream ended)."""
-
-
-def _parse_time(value: str | None) -> dt.datetime | None:
-    if not value or value.startswith("0001-"):
-        return None
-    value = value.replace("Z", "+00:00")
-    value = re.sub(r"\.(\d{6})\d+", r".\1", value)  # nanoseconds -> microseconds
-    try:
-        return dt.datetime.fromisoformat(value).astimezone(dt.UTC)
-    except ValueError:
-        return None
 
 
 def _reason(exc: BaseException) -> str:
@@ -318,7 +305,7 @@ class EngineWatcher:
             state=one_line(state.get("Status") or "unknown"),
             health=(h := (state.get("Health") or {}).get("Status")) and one_line(h),
             restart_count=int(info.get("RestartCount") or 0),
-            started_at=_parse_time(state.get("StartedAt")),
+            started_at=parse_time(state.get("StartedAt")),
             image=one_line((info.get("Config") or {}).get("Image") or info.get("Image") or "?"),
             exit_code=None if running else state.get("ExitCode"),
             cpu_pct=old.cpu_pct if old and running else None,

@@ -121,6 +121,18 @@ def matches(row: ContainerRow, item: dict[str, Any]) -> bool:
         health is None and row.state != "running"))
 
 
+def parse_time(value: str | None) -> dt.datetime | None:
+    """An engine timestamp (RFC 3339, nanoseconds) as an aware UTC datetime; None if unset."""
+    if not value or value.startswith("0001-"):
+        return None
+    value = value.replace("Z", "+00:00")
+    value = re.sub(r"\.(\d{6})\d+", r".\1", value)  # nanoseconds -> microseconds
+    try:
+        return dt.datetime.fromisoformat(value).astimezone(dt.UTC)
+    except ValueError:
+        return None
+
+
 def human_duration(seconds: float) -> str:
     seconds = max(0, int(seconds))
     if seconds < 60:
