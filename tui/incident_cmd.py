@@ -28,7 +28,6 @@ from tui.core.incident import (
     marks,
     ops,
     parse_when,
-    suggest_milestones,
 )
 from tui.core.incident.export_common import describe, utc
 from tui.core.incident.export_postmortem import postmortem
@@ -121,24 +120,24 @@ def _questions(parser: argparse.ArgumentParser) -> None:
                             choices=[c for c, _ in q.choices], help=q.text)
 
 
-def _policy(args: argparse.Namespace) -> tuple[IncidentPolicy, str]:
+def _incidents(args: argparse.Namespace) -> Incidents:
+    """The config's incident directory (with its services' colors, to tell what pages)."""
     explicit = config_arg(args)
     try:
         config = load_config(find_config(explicit))
     except ConfigError:
         if explicit or os.environ.get("WARROOM_CONFIG"):
             raise
-        return IncidentPolicy(), "."
-    return config.incident, config.base_dir
+        return Incidents(IncidentPolicy(), ".")
+    return Incidents.from_config(config)
 
 
 def run(args: argparse.Namespace) -> int:
     try:
-        policy, base = _policy(args)
+        incidents = _incidents(args)
     except ConfigError as exc:
         print(f"bad config\n{exc.render()}", file=sys.stderr)
         return 2
-    incidents = Incidents(policy, base)
     author = getattr(args, "author", None)
     try:
         return _dispatch(args, incidents, author)
@@ -232,7 +231,7 @@ def _dispatch(args: argparse.Namespace, incidents: Incidents, author: str | None
     elif cmd == "milestone":
         at, reason = when(args.at), ""
         if args.suggested:
-            found = [s for s in suggest_milestones(state, incidents.prelude(state))
+            found = [s for s in incidents.suggestions(state)
                      if s.milestone == args.name]
             if not found:
                 raise IncidentError(f"no suggestion for {args.name} from the checks")

@@ -12,7 +12,6 @@ from tui.core.incident import (
     IncidentState,
     Reminders,
     mmss,
-    suggest_milestones,
     targets,
     update_due,
 )
@@ -69,7 +68,7 @@ def render_status(state: IncidentState, incidents: Incidents, now: dt.datetime,
     for reminder in Reminders().due(state, policy, now):
         if ":escalate:" in reminder.key:
             lines.append(f"  ! {reminder.message}")
-    for s in suggest_milestones(state, incidents.prelude(state)):
+    for s in incidents.suggestions(state):
         lines.append(one_line(f"  suggested: {s.milestone} at {utc(s.at, date=False)} "
                               f"({s.reason}) → warroom incident milestone {s.milestone} "
                               "--suggested"))

@@ -11,12 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..journal import Entry, Journal
 from ..model import utcnow
-from .model import IncidentState, fold
+from .model import IncidentState, Suggestion, fold, suggest_milestones
 
 if TYPE_CHECKING:
     from ..config.incident import IncidentPolicy
@@ -35,14 +36,17 @@ def slug(title: str) -> str:
 class Incidents:
     """The incident directory: list, find, create and choose the active journal."""
 
-    def __init__(self, policy: IncidentPolicy, base_dir: str | Path = ".") -> None:
+    def __init__(self, policy: IncidentPolicy, base_dir: str | Path = ".",
+                 service_colors: Mapping[str, str] | None = None) -> None:
         self.policy = policy
         self.dir = policy.directory(base_dir)
+        self.service_colors = dict(service_colors or {})
+        """Check key (service name) → color, to tell the checks that page (`paging`)."""
         self._cache: dict[Path, tuple[tuple[int, int, int], IncidentState | None]] = {}
 
     @classmethod
     def from_config(cls, config: Config) -> Incidents:
-        return cls(config.incident, config.base_dir)
+        return cls(config.incident, config.base_dir, service_colors(config))
 
     @property
     def audit_path(self) -> Path:
@@ -125,6 +129,21 @@ class Incidents:
         return [e for e in entries if e.kind in PRELUDE_KINDS
                 and state.start <= e.event_time <= state.declared_at]
 
+    def color_history(self, state: IncidentState) -> list[Entry]:
+        """The audit journal's ``color`` entries up to the declaration (the live color when
+        the incident started may have been recorded long before it)."""
+        if not self.audit_path.exists():
+            return []
+        return [e for e in Journal(self.audit_path).load().entries
+                if e.kind == "color" and e.event_time <= state.declared_at]
+
+    def suggestions(self, state: IncidentState, prelude: list[Entry] | None = None,
+                    history: list[Entry] | None = None) -> list[Suggestion]:
+        """`suggest_milestones` with this directory's prelude, color history and colors."""
+        return suggest_milestones(
+            state, self.prelude(state) if prelude is None else prelude, self.service_colors,
+            self.color_history(state) if history is None else history)
+
     def changed_marker(self) -> tuple[int, int]:
         """Cheap stamp of the directory (new incident files change it)."""
         try:
@@ -132,6 +151,11 @@ class Incidents:
         except FileNotFoundError:
             return (0, 0)
         return (st.st_mtime_ns, st.st_ino)
+
+
+def service_colors(config: Config) -> dict[str, str]:
+    """Service name → color, for the services that have one."""
+    return {s.name: s.color for s in config.services if s.color}
 
 
 def active_journal(config: Config) -> Journal:

@@ -20,7 +20,7 @@ from ..model import ColorResult, Transition
 from .clock import Reminder, Reminders, TargetView, UpdateDue, targets, update_due
 from .files import Incidents
 from .marks import apply_pins
-from .model import IncidentState, Suggestion, fold, suggest_milestones
+from .model import IncidentState, Suggestion, fold
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,8 @@ class IncidentLive:
         self.journal = Journal(incidents.audit_path)
         self.entries: list[Entry] = []
         self.prelude: list[Entry] = []
+        self.color_history: list[Entry] = []
+        """The audit journal's color entries up to the declaration (the live color then)."""
         self.warnings: list[str] = []
         self.last_resolved: IncidentState | None = None
         self._marker: tuple[int, int] | None = None
@@ -63,8 +65,9 @@ class IncidentLive:
         if self.state is not None:
             self.state = fold(self.entries, self.state.path, result.skipped)
             self.prelude = self.incidents.prelude(self.state) if self.state else []
+            self.color_history = self.incidents.color_history(self.state) if self.state else []
         else:
-            self.prelude = []
+            self.prelude, self.color_history = [], []
             done = [s for s in self.incidents.all() if s.resolved]
             self.last_resolved = max(done, key=lambda s: s.declared_at) if done else None
         self._refresh_suggestions()
@@ -97,7 +100,9 @@ class IncidentLive:
         return new
 
     def _refresh_suggestions(self) -> None:
-        self._suggestions = suggest_milestones(self.state, self.prelude) if self.state else []
+        self._suggestions = (self.incidents.suggestions(self.state, self.prelude,
+                                                        self.color_history)
+                             if self.state else [])
 
     def timeline(self, limit: int) -> list[tuple[Entry, str]]:
         """The last `limit` entries with their marks: "" or "before declaration"."""

@@ -21,12 +21,14 @@ negative, and `conflicts()` says what is out of order.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..journal import Entry
 from .marks import apply_pins
+from .paging import FAILING, Recovery, color_entries, first_recovery
 
 STATUSES = ("investigating", "identified", "monitoring", "resolved")
 MILESTONES = ("detected", "acknowledged", "mitigated", "resolved")
@@ -37,7 +39,6 @@ SCOPE_LABELS = {"platform": "the whole platform", "feature": "one feature", "ten
 SETTABLE = ("title", "commander", "scope", "scope_detail", "impact", "start", "root_cause",
             "summary", "links")
 OPS = ("open", "severity", "status", "milestone", "set", "update", "resolve")
-FAILING = ("DOWN", "DEGRADED")
 SUCCESS = ("ok", "success", "succeeded", "finished", "done")
 
 
@@ -287,34 +288,71 @@ class Suggestion:
     reason: str
 
 
-def suggest_milestones(state: IncidentState, prelude: list[Entry] = ()  # type: ignore[assignment]
-                       ) -> list[Suggestion]:
-    """detected = first failing check since the start; mitigated = every check OK again after
-    a successful action. Only for milestones not yet set."""
+def suggest_milestones(state: IncidentState, prelude: Iterable[Entry] = (),
+                       service_colors: Mapping[str, str] | None = None,
+                       history: Iterable[Entry] = ()) -> list[Suggestion]:
+    """Milestones proposed from the journal, only for those not yet set.
+
+    detected = the first failing check since the start (not planned maintenance).
+    mitigated = the first moment after detected at which no check that pages is failing
+    (`paging.first_recovery`): checks of services without a color and of the color live at
+    that moment. ``service_colors`` maps a check key (service name) to its color (None or
+    empty: every check pages); the live color is read from the ``color`` entries of
+    ``history`` (e.g. the audit journal's before the declaration), the prelude and the
+    incident's journal.
+    """
+    prelude = list(prelude)
     timeline = sorted([*prelude, *state.entries], key=lambda e: e.event_time)
     out: list[Suggestion] = []
-    if "detected" not in state.milestones:
+    detected = state.milestones.get("detected")
+    if detected is None:
         for e in timeline:
             if (e.kind == "check" and e.data.get("new") in FAILING
                     and not e.data.get("maintenance")  # planned maintenance is no outage
                     and e.event_time >= state.start):
                 out.append(Suggestion("detected", e.event_time, _check_text(e)))
+                detected = e.event_time
                 break
-    if "mitigated" not in state.milestones:
-        acted: Entry | None = None
-        states: dict[str, str] = {}
-        for e in timeline:
-            if e.kind == "check" and isinstance(e.data.get("key"), str):
-                states[e.data["key"]] = str(e.data.get("new"))
-                if (acted and e.data.get("new") == "OK"
-                        and all(v == "OK" for v in states.values())):
-                    name = acted.data.get("action", "action")
-                    out.append(Suggestion("mitigated", e.event_time,
-                                          f"all checks OK after {name}"))
-                    break
-            elif e.kind == "action" and _succeeded(e) and e.event_time >= state.start:
-                acted = e
+    if "mitigated" not in state.milestones and detected is not None:
+        colors = color_entries(history, prelude, state.entries)
+        checks = [e for e in timeline if e.kind == "check"]
+        found = first_recovery([*colors, *checks], detected, service_colors or {})
+        if found is not None:
+            out.append(Suggestion("mitigated", found.at, _mitigated_text(found, timeline,
+                                                                         state.start)))
     return out
+
+
+def _mitigated_text(found: Recovery, timeline: list[Entry], start: dt.datetime) -> str:
+    """"live checks OK after rollback (blue live)", "all checks OK, no action recorded" …"""
+    if found.colored and found.live is not None:
+        what, detail = "live checks OK", f" ({found.live} live)"
+    else:
+        what, detail = "all checks OK", " (live color unknown)" if found.colored else ""
+    action = _action_before(timeline, start, found.at)
+    return (f"{what} after {action}" if action else f"{what}, no action recorded") + detail
+
+
+def _action_before(timeline: list[Entry], start: dt.datetime, moment: dt.datetime
+                   ) -> str | None:
+    """The name of the latest action attempt begun between the start and ``moment`` that did
+    not fail (its ``finished`` record may come after the checks recovered)."""
+    attempts: dict[str, tuple[dt.datetime, str, bool]] = {}
+    for e in timeline:
+        if e.kind != "action":
+            continue
+        key = str(e.data.get("attempt") or e.id)
+        began, name, failed = attempts.get(
+            key, (e.event_time, str(e.data.get("action") or "action"), False))
+        outcome = str(e.data.get("outcome", "")).lower()
+        if outcome == "effect":
+            failed = failed or e.data.get("ok") is False
+        elif outcome not in ("started", "running"):
+            failed = failed or not _succeeded(e)
+        attempts[key] = (min(began, e.event_time), name, failed)
+    done = [(began, name) for began, name, failed in attempts.values()
+            if not failed and start <= began <= moment]
+    return max(done)[1] if done else None
 
 
 def _succeeded(entry: Entry) -> bool:
