@@ -16,6 +16,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from tui.core.incident.export_common import describe
+from tui.core.incident.export_postmortem import row_time
 from tui.core.journal import Entry
 from tui.core.sanitize import one_line, sanitize
 
@@ -30,7 +31,8 @@ MAX_CHARS = 400
 def entry_text(entry: Entry, superseded_by: str | None, mark: str = "") -> Text:
     """One entry as inert Text: a header line, then the (clipped) body lines."""
     text = Text(no_wrap=False)
-    text.append(f"{entry.event_time:%H:%M:%S} ", style="bold")
+    shown = row_time(entry)  # the declaration at the time it was declared, as exported
+    text.append(f"{shown:%H:%M:%S} ", style="bold")
     label = KIND_LABEL.get(entry.kind, one_line(entry.kind).upper()[:12])
     text.append(label, style=KIND_STYLE.get(entry.kind, ""))
     text.append(f" {one_line(entry.author)[:40]}", style="dim")
@@ -40,7 +42,7 @@ def entry_text(entry: Entry, superseded_by: str | None, mark: str = "") -> Text:
         text.append(f" SUPERSEDED by {superseded_by[:12]}", style="dim")
     if entry.supersedes:
         text.append(f" CORRECTS {entry.supersedes[:12]}", style="italic")
-    if entry.entry_time - entry.event_time > dt.timedelta(seconds=60):
+    if entry.entry_time - shown > dt.timedelta(seconds=60):
         text.append(f" (noted {entry.entry_time:%H:%M})", style="dim")
     if mark:
         text.append(f" ({mark})", style="dim")

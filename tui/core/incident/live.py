@@ -105,7 +105,10 @@ class IncidentLive:
                              if self.state else [])
 
     def timeline(self, limit: int) -> list[tuple[Entry, str]]:
-        """The last `limit` entries with their marks: "" or "before declaration"."""
+        """The last `limit` entries with their marks: "" or "before declaration", newest
+        written last. The prelude (start … declaration) comes first, then the incident's
+        journal, which opens with the declaration — shown at the time it was declared
+        (`export_postmortem.row_time`), so it follows the first signals it was declared on."""
         prelude, entries = apply_pins(self.prelude), apply_pins(self.entries)  # pins: marks
         hidden = amended(prelude + entries)
         rows = [(e, "before declaration") for e in prelude if e.id not in hidden]
