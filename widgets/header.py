@@ -118,7 +118,8 @@ class Banner(Widget):
             if text:
                 left.append(sep)
                 left.append(f" {text} ", style=style)
-        right = Text(f" {verdict_word} ", style=VERDICT_STYLE.get(self.verdict, "bold"))
+        right = Text()
+        right.append(f" {verdict_word} ", style=VERDICT_STYLE.get(self.verdict, "bold"))
         if part["clock"] and self.now is not None:
             right.append(f"{sep}{self.now.strftime(part['clock'])} ")
         gap = max(1, width - left.cell_len - right.cell_len)

@@ -82,6 +82,9 @@ async def test_the_outage_seen_in_tmux(width: int, expected: str) -> None:
         head, tail = expected.split("{gap}")
         assert line.startswith(" " + head) and line.endswith(tail), line
         assert len(line) == width
+        text = app.query_one(Banner).render()
+        clock = line.rindex("05:09")
+        assert not [s for s in text.spans if s.end > clock], "the clock takes no badge style"
 
 
 async def test_at_80_everything_full_when_it_fits() -> None:
