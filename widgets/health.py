@@ -6,10 +6,24 @@ from rich.text import Text
 from textual.widgets import DataTable
 
 from tui.core.views import HealthRow
-from widgets.styles import state_text
+from widgets.styles import maintenance_text, state_text
 
 COLUMNS = ("state", "service", "color", "latency", "build", "age", "reason")
 NARROW = tuple(c for c in COLUMNS if c != "color")
+
+
+def summary(rows: list[HealthRow]) -> str:
+    """The border subtitle: "2 not OK", "1 not OK · 1 in maintenance", "all OK" ...
+    (a service in planned maintenance is not counted as not OK)."""
+    services = [r for r in rows if not r.child]
+    paused = sum(1 for r in services if r.maintenance)
+    bad = sum(1 for r in services if not r.maintenance and r.state.severity > 0)
+    parts = [f"{bad} not OK"] if bad else []
+    if paused:
+        parts.append(f"{paused} in maintenance")
+        if not bad and paused < len(services):
+            parts.append("others OK")
+    return " · ".join(parts) or "all OK"
 
 
 class HealthPanel(DataTable):
@@ -46,8 +60,7 @@ class HealthPanel(DataTable):
                 for column, value in zip(columns, cells[key], strict=True):
                     if self.get_cell(key, column) != value:
                         self.update_cell(key, column, value, update_width=True)
-        bad = sum(1 for r in rows if not r.child and r.state.severity > 0)
-        subtitle = f"{bad} not OK" if bad else "all OK"
+        subtitle = summary(rows)
         if subtitle != self._subtitle:  # setting a border title always repaints the panel
             self.border_subtitle = self._subtitle = subtitle
 
@@ -56,7 +69,7 @@ class HealthPanel(DataTable):
         name = Text(f"  └ {row.name}" if row.child else row.name,
                     style="dim" if row.child else "bold")
         cells = {
-            "state": state_text(row.state, 10),
+            "state": maintenance_text(10) if row.maintenance else state_text(row.state, 10),
             "service": name,
             "color": Text(row.color),
             "latency": Text(row.latency, justify="right"),

@@ -14,6 +14,9 @@ STATE_STYLE = {
     State.STALE: "bold magenta",
 }
 
+MAINTENANCE_STYLE = "bold dodger_blue1"
+"""Planned maintenance: calm, not an alarm (the banner's MAINTENANCE is blue too)."""
+
 COLOR_STYLE = {"blue": "bold white on blue", "green": "bold black on green"}
 
 
@@ -21,6 +24,11 @@ def state_text(state: State, width: int = 0) -> Text:
     """`✓ OK`, `✗ DOWN` ... styled, optionally padded to `width`."""
     label = f"{state.symbol} {state.value}"
     return Text(label.ljust(width), style=STATE_STYLE[state])
+
+
+def maintenance_text(width: int = 0) -> Text:
+    """`◐ MAINT`: a failure explained by planned maintenance, padded to `width`."""
+    return Text("◐ MAINT".ljust(width), style=MAINTENANCE_STYLE)
 
 
 def color_badge(color: str | None) -> Text:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from tui.core.config.schema import Config
 from tui.core.latency import latency_text
+from tui.core.maintenance import in_maintenance
 from tui.core.model import State, utcnow, worst
 from tui.core.store import Store
 from tui.core.verdict import color_health, color_warnings
@@ -23,6 +24,8 @@ class HealthRow:
     age: str
     reason: str
     child: bool = False
+    maintenance: bool = False
+    """Failing, and the failure is planned maintenance (`tui.core.maintenance`): not DOWN."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +64,7 @@ def health_rows(
 ) -> list[HealthRow]:
     """One row per service; dependency rows only when not OK (all of them if `all_children`)."""
     now = now or utcnow()
+    paused = in_maintenance(config, store, now)
     rows: list[HealthRow] = []
     for service in config.services:
         check = store.checks.get(service.name)
@@ -83,12 +87,14 @@ def health_rows(
         rows.append(HealthRow(
             service.name, service.name, service.color or "", state, latency,
             check.detail("x-build") or "", age_text(store.age(service.name, now)), reason,
+            maintenance=service.name in paused,
         ))
         for child in shown:
             child_state = State.STALE if state is State.STALE else child.state
             rows.append(HealthRow(
                 f"{service.name}/{child.name}", child.name, "", child_state, "", "", "",
                 child.reason, child=True,
+                maintenance=service.name in paused and child_state is not State.OK,
             ))
     return rows
 
