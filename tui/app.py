@@ -23,7 +23,7 @@ from textual.widgets._toast import ToastRack
 
 from tui.commands import WarroomCommands
 from tui.core.config import Config
-from tui.core.maintenance import mark_maintenance
+from tui.core.maintenance import MaintenanceWatch, mark_maintenance
 from tui.core.model import State, Transition, utcnow
 from tui.core.monitor import Monitor
 from tui.core.store import Store
@@ -119,6 +119,7 @@ class WarroomApp(KeyOrderMixin, ToastsMixin, ScreenshotMixin, IncidentAppMixin, 
         if monitor is not None:
             self.store = monitor.store
         self._dirty = True
+        self._maintenance_watch = MaintenanceWatch()  # in/out of maintenance, still failing
         self.title = f"warroom · {config.environment.name}"
         self.panels_live = LivePanels(self)  # containers + logs panels, when configured
         self._panel_cache: dict[type[Widget], list[Any]] = {}
@@ -274,6 +275,8 @@ class WarroomApp(KeyOrderMixin, ToastsMixin, ScreenshotMixin, IncidentAppMixin, 
     def _tick(self) -> None:
         now = self.clock()
         self.store.sweep(now)
+        for transition in self._maintenance_watch.changes(self.config, self.store, now):
+            self._on_transition(transition)
         for banner in self.panels(Banner):  # none while the app is shutting down
             banner.now = now
         self.incident_tick(now)

@@ -49,16 +49,22 @@ def without_amended(entries: list[Entry]) -> list[Entry]:
 def decide_check(data: dict[str, Any], at: dt.datetime, last: Entry | None
                  ) -> dict[str, Any] | None:
     """A check transition [key, old, new, reason] to write, or None when the journal already
-    says this check is in this state (or already knows a later state than this reading)."""
+    says this check is in this state (or already knows a later state than this reading).
+    In and out of planned maintenance are states of their own: the first entry after one
+    flagged ``maintenance`` is flagged ``after_maintenance`` ("maintenance over → OK")."""
     if last is None:
         if data.get("old") is None and data.get("new") == "OK":
             return None  # a first OK with no history says nothing
         return data
     said = last.data.get("new")
-    if said == data.get("new") or last.event_time > at:
+    planned = bool(last.data.get("maintenance"))
+    same = said == data.get("new") and planned == bool(data.get("maintenance"))
+    if same or last.event_time > at:
         return None
     if data.get("old") is None:  # a first result after a restart: from what the journal said
-        return {**data, "old": said}
+        data = {**data, "old": said}
+    if planned and not data.get("maintenance"):  # "maintenance over → OK" (or a real DOWN)
+        data = {**data, "after_maintenance": True}
     return data
 
 

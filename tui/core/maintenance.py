@@ -107,3 +107,29 @@ def mark_maintenance(config: Config, store: Store, transition: Transition) -> Tr
         reading = command_reading(store, transition.at)
         planned = bool(reading and reading.on)
     return dataclasses.replace(transition, maintenance=True) if planned else transition
+
+
+class MaintenanceWatch:
+    """Failing checks that go into or out of planned maintenance without changing state (a
+    DOWN whose reason turns from "status = maintenance" to a real error, or the reverse):
+    the store sees no transition, so these are made here, flagged as `mark_maintenance`
+    would, for the journal and the toasts. Call `changes` once a tick."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, tuple[State, bool]] = {}
+
+    def changes(self, config: Config, store: Store, now: dt.datetime) -> list[Transition]:
+        if config.maintenance is None:
+            return []
+        out: list[Transition] = []
+        for key, check in store.checks.items():
+            state = store.effective(key, now)
+            planned = False
+            if state in (State.DOWN, State.DEGRADED):
+                probe = Transition(key, state, state, check.reason, now)
+                planned = mark_maintenance(config, store, probe).maintenance
+            seen, self._seen[key] = self._seen.get(key), (state, planned)
+            if seen is not None and seen[0] is state and seen[1] != planned and (
+                    state in (State.DOWN, State.DEGRADED)):
+                out.append(Transition(key, state, state, check.reason, now, planned))
+        return out

@@ -111,6 +111,9 @@ class Transition:
     """The new state is planned maintenance (see `tui.core.maintenance`), not an outage."""
 
     def describe(self) -> str:
+        if self.maintenance:  # planned: a state of its own, not an outage
+            return f"{self.key}: in maintenance ({self.reason})"
+        if self.old is self.new:  # out of maintenance (`MaintenanceWatch`), still failing
+            return f"{self.key}: maintenance over, still {self.new.value} ({self.reason})"
         before = self.old.value if self.old else "(first result)"
-        after = f"{self.new.value} (maintenance)" if self.maintenance else self.new.value
-        return f"{self.key}: {before} → {after} ({self.reason})"
+        return f"{self.key}: {before} → {self.new.value} ({self.reason})"

@@ -56,8 +56,7 @@ def describe(entry: Entry) -> str:
     if entry.kind == "note":
         return entry.text()
     if entry.kind == "check":
-        old = d.get("old") or "(first result)"
-        return f"Check {d.get('key')}: {old} → {d.get('new')} ({d.get('reason', '')})"
+        return check_text(d)
     if entry.kind == "color":
         prev = d.get("previous")
         change = f"{prev} → {d.get('live')}" if prev else f"{d.get('live')}"
@@ -70,6 +69,23 @@ def describe(entry: Entry) -> str:
     if entry.kind == "incident":
         return incident_text(d)
     return f"{entry.kind}: {d}"
+
+
+def check_text(d: dict[str, object]) -> str:
+    """A check transition; planned maintenance reads as such, never as an outage:
+    "Check api-live: in maintenance (…)", "Check api-live: maintenance over → OK"."""
+    key, new, reason = d.get("key"), d.get("new"), d.get("reason", "")
+    if d.get("maintenance"):
+        return f"Check {key}: in maintenance ({reason})"
+    if d.get("after_maintenance"):
+        return f"Check {key}: maintenance over → {new}" + ("" if new == "OK" else f" ({reason})")
+    old = d.get("old") or "(first result)"
+    return f"Check {key}: {old} → {new} ({reason})"
+
+
+def check_state(d: dict[str, object]) -> str:
+    """A check entry's new state, MAINTENANCE when it was planned maintenance."""
+    return "MAINTENANCE" if d.get("maintenance") else str(d.get("new"))
 
 
 PROGRESS = ("started", "running")
@@ -140,9 +156,10 @@ def key_event(entry: Entry) -> bool:
 
 
 def current_services(state: IncidentState, prelude: list[Entry]) -> list[tuple[str, str, str]]:
-    """(check, state, reason) from the latest check entries, for status updates."""
+    """(check, state, reason) from the latest check entries, for status updates (state
+    MAINTENANCE for planned maintenance)."""
     latest: dict[str, tuple[str, str]] = {}
     for e in sorted([*prelude, *state.entries], key=lambda e: e.event_time):
         if e.kind == "check" and isinstance(e.data.get("key"), str):
-            latest[e.data["key"]] = (str(e.data.get("new")), str(e.data.get("reason", "")))
+            latest[e.data["key"]] = (check_state(e.data), str(e.data.get("reason", "")))
     return [(k, v[0], v[1]) for k, v in sorted(latest.items())]

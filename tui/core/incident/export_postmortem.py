@@ -159,6 +159,7 @@ def _start_row(state: IncidentState, prelude: list[Entry]) -> str:
     """The incident start, and the first failing check at that moment if one was recorded."""
     for e in sorted([*prelude, *state.entries], key=lambda e: e.event_time):
         if (e.kind == "check" and e.data.get("new") in FAILING
+                and not e.data.get("maintenance")  # planned maintenance is no signal
                 and abs(e.event_time - state.start) <= dt.timedelta(seconds=2)):
             return f"Incident start — first signal: {describe(e)}"
     return "Incident start"
@@ -174,12 +175,17 @@ def _degraded(state: IncidentState, prelude: list[Entry]) -> str:
     for item in state.failing:
         if item.get("state") in FAILING:
             add(item["key"], item["state"])
+    planned: set[str] = set()
     for e in [*prelude, *state.entries]:
-        if e.kind == "check" and e.data.get("new") in FAILING:
+        if e.kind == "check" and e.data.get("maintenance"):
+            planned.add(str(e.data.get("key")))  # planned maintenance is not degradation
+        elif e.kind == "check" and e.data.get("new") in FAILING:
             add(str(e.data.get("key")), str(e.data.get("new")))
+    aside = sorted(planned - set(failed))
+    note = f" (in planned maintenance, not counted: {', '.join(aside)})" if aside else ""
     if not failed:
-        return "none recorded by the war room's checks (TODO: what users saw)"
-    return ", ".join(f"{k} ({v})" for k, v in sorted(failed.items()))
+        return "none recorded by the war room's checks (TODO: what users saw)" + note
+    return ", ".join(f"{k} ({v})" for k, v in sorted(failed.items())) + note
 
 
 def _resolution(state: IncidentState, prelude: list[Entry]) -> list[str]:
