@@ -40,7 +40,7 @@ class Log:
 
     def color(self, live: str | None, t: float, **extra: object) -> Entry:
         idle = {"blue": "green", "green": "blue"}.get(live or "")
-        return self.add("color", {"live": live, "idle": idle, "previous": None, **extra}, t)
+        return self.add("color", {"live": live, "idle": idle, "previous": None} | extra, t)
 
 
 def declared(log: Log, at_s: float = 9) -> IncidentState:
@@ -99,6 +99,21 @@ def test_the_rollback_itself_is_the_moment_when_only_colored_checks_failed() -> 
     found = mitigated(suggest_milestones(declared(log), [], COLORS))
     assert found is not None and found.at == at(12)
     assert found.reason.startswith("live checks OK after rollback")
+
+
+def test_the_live_color_before_the_first_recorded_change_is_its_previous() -> None:
+    # the war room journals changes of the live color, not its first reading
+    log = Log()
+    log.check("api-blue", "OK", "DOWN", -30)  # idle blue broken before anything (a bad deploy)
+    log.check("api-live", "OK", "DOWN", 0)
+    log.add("action", {"attempt": "a4", "action": "restart-router", "outcome": "finished",
+                       "exit_code": 0}, 8)
+    log.check("api-live", "DOWN", "OK", 10)
+    log.check("api-blue", "DOWN", "OK", 25)
+    log.color("blue", 30, previous="green")
+    found = mitigated(suggest_milestones(declared(log), [], COLORS))
+    assert found is not None and found.at == at(10), found
+    assert found.reason == "live checks OK after restart-router (green live)"
 
 
 def test_unknown_live_color_waits_for_every_colored_check() -> None:

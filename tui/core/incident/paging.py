@@ -2,10 +2,11 @@
 
 The same rule as the verdict (`tui.core.verdict`): a check pages when its service has no
 color, or belongs to the color that is live at that moment; the idle color serves no traffic.
-The live color at each moment comes from the journal's ``color`` entries; while it is unknown
-(no entry yet, the sources disagree, or a color no service has) every colored check pages,
-as the verdict judges it. A check transition marked ``maintenance`` is planned work: it neither
-starts a failure nor ends one (the check keeps the state it had before).
+The live color at each moment comes from the journal's ``color`` entries (before the first one:
+its ``previous``); while it is unknown (nothing recorded, the sources disagree, or a color no
+service has) every colored check pages, as the verdict judges it. A check transition marked
+``maintenance`` is planned work: it neither starts a failure nor ends one (the check keeps the
+state it had before).
 """
 
 from __future__ import annotations
@@ -38,6 +39,14 @@ def live_after(entry: Entry, colors: set[str]) -> str | None:
     if entry.data.get("disagreement") or not isinstance(live, str) or live not in colors:
         return None
     return live
+
+
+def live_before(entries: Iterable[Entry], colors: set[str]) -> str | None:
+    """The live color before the first ``color`` entry: its ``previous`` (the war room journals
+    changes of the live color, not its first reading)."""
+    first = next((e for e in entries if e.kind == "color"), None)
+    previous = first.data.get("previous") if first is not None else None
+    return previous if isinstance(previous, str) and previous in colors else None
 
 
 class PagingReplay:
@@ -79,7 +88,9 @@ def first_recovery(entries: Iterable[Entry], since: dt.datetime,
     """The first entry at or after ``since`` after which no paging check is failing, while
     one was failing just before it. ``entries`` are sorted here by event time."""
     replay = PagingReplay(service_colors)
-    for e in sorted(entries, key=lambda e: e.event_time):
+    ordered = sorted(entries, key=lambda e: e.event_time)
+    replay.live = live_before(ordered, replay.colors)
+    for e in ordered:
         before = bool(replay.failing())
         if replay.apply(e) and before and e.event_time >= since and not replay.failing():
             return Recovery(e.event_time, e, replay.live, bool(replay.colors))
