@@ -15,14 +15,13 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 
 from tui.core.config.schema import Config
+from tui.core.docker_model import STORE_KIND as CONTAINERS
 from tui.core.docker_model import ContainerRow, ContainersSnapshot, human_duration
 from tui.core.maintenance import KIND as MAINTENANCE_KIND
 from tui.core.maintenance import Maintenance, in_maintenance, maintenance
 from tui.core.model import State, utcnow, worst
 from tui.core.store import Store
 
-CONTAINERS = "containers"
-"""The store snapshot kind of the containers probe."""
 JUST_RESTARTED = 10.0
 """A container its restart policy restarted less than this many seconds ago is crash-looping
 (caught between two restarts), not healthy."""
