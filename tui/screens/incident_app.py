@@ -23,6 +23,7 @@ from tui.core.incident.export_status import status_update
 from tui.core.incident.live import ClockView, IncidentLive, JournalWriter
 from tui.core.incident.signal import failing_checks, first_signal
 from tui.core.journal import Entry
+from tui.core.maintenance import in_maintenance
 from tui.core.model import ColorResult, Transition, utcnow
 from tui.core.verdict import Verdict, verdict
 from tui.screens.incident import DeclareRequest, DeclareScreen, FirstSignal, IncidentScreen
@@ -216,11 +217,7 @@ class IncidentAppMixin:
         """Check key → state now (planned maintenance is not a failure)."""
         app: Any = self
         now = utcnow()
-        try:
-            from tui.core.maintenance import in_maintenance
-            paused = in_maintenance(app.config, app.store, now)
-        except Exception:  # no maintenance reading: nothing is paused
-            paused = {}
+        paused = in_maintenance(app.config, app.store, now)
         return {key: "MAINTENANCE" if key in paused else app.store.effective(key, now).value
                 for key in app.store.checks}
 
