@@ -27,7 +27,8 @@ from .export_common import (
     key_event,
     utc,
 )
-from .model import FAILING, METRIC_SPANS, IncidentState
+from .model import METRIC_SPANS, IncidentState
+from .paging import FAILING, is_failure
 
 _METRICS = (  # metric label, target name, explanation
     ("MTTD", "detect", "start → detected"),
@@ -158,9 +159,7 @@ def _answer(state: IncidentState, key: str, default: str) -> str:
 def _start_row(state: IncidentState, prelude: list[Entry]) -> str:
     """The incident start, and the first failing check at that moment if one was recorded."""
     for e in sorted([*prelude, *state.entries], key=lambda e: e.event_time):
-        if (e.kind == "check" and e.data.get("new") in FAILING
-                and not e.data.get("maintenance")  # planned maintenance is no signal
-                and abs(e.event_time - state.start) <= dt.timedelta(seconds=2)):
+        if is_failure(e) and abs(e.event_time - state.start) <= dt.timedelta(seconds=2):
             return f"Incident start — first signal: {describe(e)}"
     return "Incident start"
 

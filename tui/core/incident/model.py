@@ -28,7 +28,7 @@ from typing import Any
 
 from ..journal import Entry
 from .marks import apply_pins
-from .paging import FAILING, Recovery, color_entries, first_recovery
+from .paging import Recovery, color_entries, first_recovery, is_failure
 
 STATUSES = ("investigating", "identified", "monitoring", "resolved")
 MILESTONES = ("detected", "acknowledged", "mitigated", "resolved")
@@ -307,9 +307,7 @@ def suggest_milestones(state: IncidentState, prelude: Iterable[Entry] = (),
     detected = state.milestones.get("detected")
     if detected is None:
         for e in timeline:
-            if (e.kind == "check" and e.data.get("new") in FAILING
-                    and not e.data.get("maintenance")  # planned maintenance is no outage
-                    and e.event_time >= state.start):
+            if is_failure(e) and e.event_time >= state.start:  # maintenance is no outage
                 out.append(Suggestion("detected", e.event_time, _check_text(e)))
                 detected = e.event_time
                 break

@@ -20,6 +20,12 @@ from ..journal import Entry
 FAILING = ("DOWN", "DEGRADED")
 
 
+def is_failure(entry: Entry) -> bool:
+    """A ``check`` entry into a failing state that is not planned maintenance: a signal."""
+    return (entry.kind == "check" and entry.data.get("new") in FAILING
+            and not entry.data.get("maintenance"))
+
+
 @dataclass(frozen=True)
 class Recovery:
     """The first moment at which no paging check was failing any more."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 
 from ..journal import Entry
-from .model import FAILING
+from .paging import FAILING
 
 
 def _checks(entries: Iterable[Entry], current: Mapping[str, str] | None) -> list[Entry]:
