@@ -99,14 +99,23 @@ def maintenance(config: Config, store: Store, now: dt.datetime | None = None
 def mark_maintenance(config: Config, store: Store, transition: Transition) -> Transition:
     """The transition, flagged `maintenance` when its new failing state is planned
     maintenance: its reason says so, or the status command reads ON for a listed service."""
+    if planned(config, store, transition.key, transition.new, transition.reason, transition.at):
+        return dataclasses.replace(transition, maintenance=True)
+    return transition
+
+
+def planned(config: Config, store: Store, key: str, state: State, reason: str,
+            at: dt.datetime) -> bool:
+    """Whether check `key`, failing in `state` for `reason` at `at`, is planned maintenance."""
     m = config.maintenance
-    if m is None or transition.new not in (State.DOWN, State.DEGRADED):
-        return transition
-    planned = m.says_maintenance(transition.key, transition.reason)
-    if not planned and m.services and transition.key in m.services:
-        reading = command_reading(store, transition.at)
-        planned = bool(reading and reading.on)
-    return dataclasses.replace(transition, maintenance=True) if planned else transition
+    if m is None or state not in (State.DOWN, State.DEGRADED):
+        return False
+    if m.says_maintenance(key, reason):
+        return True
+    if m.services and key in m.services:
+        reading = command_reading(store, at)
+        return bool(reading and reading.on)
+    return False
 
 
 class MaintenanceWatch:
@@ -124,12 +133,9 @@ class MaintenanceWatch:
         out: list[Transition] = []
         for key, check in store.checks.items():
             state = store.effective(key, now)
-            planned = False
-            if state in (State.DOWN, State.DEGRADED):
-                probe = Transition(key, state, state, check.reason, now)
-                planned = mark_maintenance(config, store, probe).maintenance
-            seen, self._seen[key] = self._seen.get(key), (state, planned)
-            if seen is not None and seen[0] is state and seen[1] != planned and (
+            now_planned = planned(config, store, key, state, check.reason, now)
+            seen, self._seen[key] = self._seen.get(key), (state, now_planned)
+            if seen is not None and seen[0] is state and seen[1] != now_planned and (
                     state in (State.DOWN, State.DEGRADED)):
-                out.append(Transition(key, state, state, check.reason, now, planned))
+                out.append(Transition(key, state, state, check.reason, now, now_planned))
         return out
