@@ -123,26 +123,28 @@ class Incidents:
     def prelude(self, state: IncidentState) -> list[Entry]:
         """Audit entries (checks, color, containers, actions) from the incident's start until
         its declaration: the machine's record of the first signal."""
-        if not self.audit_path.exists():
-            return []
-        entries = Journal(self.audit_path).load().entries
-        return [e for e in entries if e.kind in PRELUDE_KINDS
-                and state.start <= e.event_time <= state.declared_at]
+        return self.audit_before(state)[0]
 
-    def color_history(self, state: IncidentState) -> list[Entry]:
-        """The audit journal's ``color`` entries up to the declaration (the live color when
-        the incident started may have been recorded long before it)."""
+    def audit_before(self, state: IncidentState) -> tuple[list[Entry], list[Entry]]:
+        """(`prelude`, the color history) from one read of the audit journal. The color
+        history is the audit journal's ``color`` entries up to the declaration: the live color
+        when the incident started may have been recorded long before it."""
         if not self.audit_path.exists():
-            return []
-        return [e for e in Journal(self.audit_path).load().entries
-                if e.kind == "color" and e.event_time <= state.declared_at]
+            return [], []
+        entries = Journal(self.audit_path).load().entries
+        prelude = [e for e in entries if e.kind in PRELUDE_KINDS
+                   and state.start <= e.event_time <= state.declared_at]
+        colors = [e for e in entries if e.kind == "color" and e.event_time <= state.declared_at]
+        return prelude, colors
 
     def suggestions(self, state: IncidentState, prelude: list[Entry] | None = None,
                     history: list[Entry] | None = None) -> list[Suggestion]:
         """`suggest_milestones` with this directory's prelude, color history and colors."""
-        return suggest_milestones(
-            state, self.prelude(state) if prelude is None else prelude, self.service_colors,
-            self.color_history(state) if history is None else history)
+        if prelude is None or history is None:
+            read_prelude, read_history = self.audit_before(state)
+            prelude = read_prelude if prelude is None else prelude
+            history = read_history if history is None else history
+        return suggest_milestones(state, prelude, self.service_colors, history)
 
     def changed_marker(self) -> tuple[int, int]:
         """Cheap stamp of the directory (new incident files change it)."""

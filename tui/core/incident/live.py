@@ -64,8 +64,8 @@ class IncidentLive:
         self.warnings = list(result.skipped)
         if self.state is not None:
             self.state = fold(self.entries, self.state.path, result.skipped)
-            self.prelude = self.incidents.prelude(self.state) if self.state else []
-            self.color_history = self.incidents.color_history(self.state) if self.state else []
+            self.prelude, self.color_history = (self.incidents.audit_before(self.state)
+                                                if self.state else ([], []))
         else:
             self.prelude, self.color_history = [], []
             done = [s for s in self.incidents.all() if s.resolved]
