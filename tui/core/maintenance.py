@@ -72,13 +72,15 @@ def command_reading(store: Store, now: dt.datetime | None = None) -> Maintenance
     return value if isinstance(value, MaintenanceReading) else None
 
 
-def maintenance(config: Config, store: Store, now: dt.datetime | None = None
-                ) -> Maintenance | None:
-    """Whether maintenance is on now, since when and by which signal; None when off."""
+def maintenance(config: Config, store: Store, now: dt.datetime | None = None,
+                services: dict[str, str] | None = None) -> Maintenance | None:
+    """Whether maintenance is on now, since when and by which signal; None when off.
+    `services`: `in_maintenance` at `now`, when the caller has it already."""
     if config.maintenance is None:
         return None
     now = now or utcnow()
-    services = in_maintenance(config, store, now)
+    if services is None:
+        services = in_maintenance(config, store, now)
     reading = command_reading(store, now)
     by: list[str] = []
     starts: list[dt.datetime] = []

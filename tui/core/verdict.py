@@ -109,10 +109,11 @@ def verdict(config: Config, store: Store, now: dt.datetime | None = None) -> Ver
     now = now or utcnow()
     live = live_color(config, store, now)
     found = _Found()
-    _services(config, store, now, live, found)
+    paused = in_maintenance(config, store, now)
+    _services(config, store, now, live, paused, found)
     _color(config, store, now, found)
     _containers(config, store, now, live, found)
-    on = maintenance(config, store, now)
+    on = maintenance(config, store, now, paused)
     _maintenance_check(config, store, now, found)
     if found.checked == 0 and on is None:
         found.unknown.append("nothing checked: no services, containers or color sources "
@@ -131,8 +132,7 @@ def verdict(config: Config, store: Store, now: dt.datetime | None = None) -> Ver
 
 
 def _services(config: Config, store: Store, now: dt.datetime, live: str | None,
-              found: _Found) -> None:
-    paused = in_maintenance(config, store, now)
+              paused: dict[str, str], found: _Found) -> None:
     idle_bad: dict[str, list[tuple[str, State, str]]] = {}
     for service in config.services:
         found.checked += 1
