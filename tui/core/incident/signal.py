@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 
 from ..journal import Entry
+from .export_common import check_state
 from .paging import FAILING
 
 
@@ -17,11 +18,6 @@ def _checks(entries: Iterable[Entry], current: Mapping[str, str] | None) -> list
     found = [e for e in entries if e.kind == "check" and isinstance(e.data.get("key"), str)
              and (current is None or e.data["key"] in current)]
     return sorted(found, key=lambda e: e.event_time)
-
-
-def _state(entry: Entry) -> str:
-    """The entry's new state; a DOWN flagged as planned maintenance is not a failure."""
-    return "MAINTENANCE" if entry.data.get("maintenance") else str(entry.data.get("new"))
 
 
 def first_signal(entries: Iterable[Entry], current: Mapping[str, str] | None = None,
@@ -39,7 +35,7 @@ def first_signal(entries: Iterable[Entry], current: Mapping[str, str] | None = N
     for e in _checks(entries, current):
         if ignore is not None and ignore(e):
             continue
-        new = _state(e)
+        new = check_state(e.data)
         states[e.data["key"]] = new
         if new in FAILING:
             first = first or e
@@ -60,7 +56,8 @@ def failing_checks(entries: Iterable[Entry], current: Mapping[str, str] | None =
     keys = sorted(current) if current is not None else sorted(latest)
     for key in keys:
         entry = latest.get(key)
-        state = current[key] if current is not None else _state(entry)  # type: ignore[union-attr]
+        state = (current[key] if current is not None
+                 else check_state(entry.data))  # type: ignore[union-attr]
         if state in FAILING:
             reason = str(entry.data.get("reason", "")) if entry is not None else ""
             out.append({"key": key, "state": state, "reason": reason[:200]})
