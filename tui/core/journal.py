@@ -189,6 +189,7 @@ class Journal:
         self._last_time: dt.datetime | None = None
         self.warnings: list[str] = []
         """Lines skipped by `read_new` (load() reports its own in the result)."""
+        self._latest = _Latest()
 
     # -- writing ---------------------------------------------------------------------------
     def append(
@@ -214,12 +215,13 @@ class Journal:
         `decide` gets the newest entry of `kind` about `key` (``data["key"]``; any entry of
         `kind` when `key` is None), looked up in this file, else in `fallback` (the audit
         journal an incident's prelude comes from), and returns the data to write, or None
-        to write nothing."""
+        to write nothing. Each file is scanned backwards once per subject; later lookups
+        read only what was appended since (`_Latest`), so the lock is held briefly."""
 
-        def data(fd: int, size: int) -> dict[str, Any] | None:
-            last = last_entry(fd, size, kind, key)
+        def data(fd: int, _size: int) -> dict[str, Any] | None:
+            last = self._latest.find(fd, kind, key)
             if last is None and fallback is not None and Path(fallback) != self.path:
-                last = _last_in(Path(fallback), kind, key)
+                last = _last_in(Path(fallback), kind, key, self._latest)
             return decide(last)
 
         return self._append(kind, data, author=author, event_time=event_time)
@@ -396,11 +398,12 @@ TAIL_SCAN = 8 * 1024 * 1024
 _CHUNK = 64 * 1024
 
 
-def last_entry(fd: int, size: int, kind: str, key: str | None) -> Entry | None:
+def last_entry(fd: int, size: int, kind: str, key: str | None, since: int = 0) -> Entry | None:
     """The newest valid entry of `kind` about `key` in the last TAIL_SCAN bytes of the open
-    file `fd` (newest first; only lines mentioning the key are parsed)."""
+    file `fd`, after offset `since` (a line boundary); newest first, and only lines
+    mentioning the key are parsed."""
     needle = json.dumps(key if key is not None else kind, ensure_ascii=False).encode()
-    end, carry, floor = size, b"", max(0, size - TAIL_SCAN)
+    end, carry, floor = size, b"", max(since, size - TAIL_SCAN)
     while end > floor:
         start = max(floor, end - _CHUNK)
         block = os.pread(fd, end - start, start) + carry
@@ -419,15 +422,34 @@ def last_entry(fd: int, size: int, kind: str, key: str | None) -> Entry | None:
     return None
 
 
-def _last_in(path: Path, kind: str, key: str | None) -> Entry | None:
-    """`last_entry` of another journal file (shared lock, read only; None when absent)."""
+class _Latest:
+    """`last_entry` per file and subject, remembered with the size it was read up to. Journals
+    are append-only, so a later lookup reads only what was appended since (by anyone)."""
+
+    def __init__(self) -> None:
+        self._seen: dict[tuple[int, int, str, str | None], tuple[int, Entry | None]] = {}
+
+    def find(self, fd: int, kind: str, key: str | None) -> Entry | None:
+        st = os.fstat(fd)
+        ident = (st.st_dev, st.st_ino, kind, key)
+        read_to, known = self._seen.get(ident, (0, None))
+        if not 0 <= st.st_size - read_to <= TAIL_SCAN:
+            read_to, known = 0, None  # shrunk, or much appended: a plain scan
+        last = last_entry(fd, st.st_size, kind, key, since=read_to) or known
+        self._seen[ident] = (st.st_size, last)
+        return last
+
+
+def _last_in(path: Path, kind: str, key: str | None, latest: _Latest) -> Entry | None:
+    """The newest entry about `key` in another journal file (shared lock, read only; None
+    when absent)."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
     except OSError:
         return None
     try:
         fcntl.flock(fd, fcntl.LOCK_SH)
-        return last_entry(fd, os.fstat(fd).st_size, kind, key)
+        return latest.find(fd, kind, key)
     finally:
         os.close(fd)
 
