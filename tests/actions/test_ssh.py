@@ -130,6 +130,7 @@ async def test_remote_rollback_flips_the_demo_live_color(
 ) -> None:
     data = config_dict(demo)
     data["hosts"] = {"prod": ssh_host(sshd)}
+    data.pop("maintenance", None)  # it names the demo's maintenance-status action, not kept
     data["actions"] = [{
         "name": "rollback", "key": "b", "host": "prod", "confirm": "typed",
         "argv": [str(demo.script("bluegreen.sh")), "rollback"], "timeout": 30.0,

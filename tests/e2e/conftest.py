@@ -53,10 +53,15 @@ class Production:
         return [c.name for c in self.containers]
 
 
-def make_config(demo: DemoEnv, path: Path, extra: dict[str, Any] | None = None) -> Path:
-    """The demo's generated config plus `extra` sections, written to `path`."""
+def make_config(demo: DemoEnv, path: Path, extra: dict[str, Any] | None = None,
+                drop: tuple[str, ...] = ()) -> Path:
+    """The demo's generated config plus `extra` sections, less the `drop` ones (e.g.
+    `maintenance`, which names an action that replaced `actions` no longer have), written
+    to `path`."""
     data = tomllib.loads(write_config(demo).read_text())
     data.update(extra or {})
+    for section in drop:
+        data.pop(section, None)
     path.write_text(tomli_w.dumps(data))
     return path
 

@@ -198,8 +198,7 @@ def test_outage_drill(production: Production, tmux_session: Callable[..., TmuxSe
         suffix = "postmortem.md" if "post-mortem" in option else "update-resolved.txt"
         screen = wait_screen(tui, has_all("wrote"), "the export written")
         assert suffix in screen.replace("\n", "").replace("▌", "").replace(" ", ""), screen
-    screen = wait_screen(tui, lambda s: "palette" in s.rstrip("\n").splitlines()[-1],
-                         "the toast gone")
+    screen = wait_screen(tui, lambda s: "wrote" not in s, "the toast gone", timeout=20)
     assert_intact(screen, width, height)
 
     # --- read the exports against what this test did ------------------------------------------

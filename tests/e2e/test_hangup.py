@@ -30,7 +30,7 @@ def test_hangup_mid_action_stops_it_and_records_interrupted(
                  "argv": ["sh", "-c", f"echo started; sleep 300; echo {marker}"],
                  "timeout": 600.0}
     config = make_config(production.demo, tmp_path / "hangup.toml",
-                         {"actions": [long_step]})
+                         {"actions": [long_step]}, drop=("maintenance",))
     tui = tmux_session(term="screen-256color").start(
         f"{warroom_bin} --config {config}", width=120, height=40)
     wait_screen(tui, lambda s: READY.search(s) is not None, "the war room")

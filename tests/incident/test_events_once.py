@@ -40,7 +40,7 @@ class Child:
     def lines(self) -> list[str]:
         return self.out.read_text(errors="replace").splitlines()
 
-    def wait_line(self, prefix: str, timeout: float = 20.0) -> str:
+    def wait_line(self, prefix: str, timeout: float = 45.0) -> str:
         def found() -> str | None:
             if self.proc.poll() is not None:
                 raise AssertionError(f"war room exited: {self.lines()[-20:]}")
