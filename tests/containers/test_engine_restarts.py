@@ -136,6 +136,22 @@ def _cleanup(daemon: PrivateDockerd) -> None:
         client.close()
 
 
+def run_trio(daemon: PrivateDockerd, prefix: str) -> None:
+    """Three containers: two with restart policy 'always' (one takes 1 s to stop: the daemon
+    shuts down slowly and its events stream still reports the others dying, so their rows
+    turn exited before the engine goes away; the policy brings them back while the app
+    cannot see it) and a plain one."""
+    client = daemon.client()
+    assert client is not None
+    client.containers.run(FIXTURE_IMAGE, LOOP, name=f"{prefix}always",
+                          restart_policy={"Name": "always"}, **RUN)
+    client.containers.run(FIXTURE_IMAGE, SLOW, name=f"{prefix}always-slow",
+                          restart_policy={"Name": "always"},
+                          **{**RUN, "stop_signal": "SIGTERM"})
+    client.containers.run(FIXTURE_IMAGE, LOOP, name=f"{prefix}plain", **RUN)
+    client.close()
+
+
 async def test_rows_match_the_engine_after_five_restarts(
         private_dockerd: PrivateDockerd, monkeypatch: pytest.MonkeyPatch) -> None:
     daemon = private_dockerd
@@ -144,18 +160,7 @@ async def test_rows_match_the_engine_after_five_restarts(
     link = os.path.join(daemon.dir, "app.sock")
     os.symlink(daemon.socket, link)
     monkeypatch.setenv("DOCKER_HOST", f"unix://{link}")
-    client = daemon.client()
-    assert client is not None
-    client.containers.run(FIXTURE_IMAGE, LOOP, name=f"{PREFIX}always",
-                          restart_policy={"Name": "always"}, **RUN)
-    # takes 1 s to stop: the daemon shuts down slowly and its events stream still reports
-    # the others dying, so their rows turn exited before the engine goes away; the restart
-    # policy brings them back while the app cannot see it
-    client.containers.run(FIXTURE_IMAGE, SLOW, name=f"{PREFIX}always-slow",
-                          restart_policy={"Name": "always"},
-                          **{**RUN, "stop_signal": "SIGTERM"})
-    client.containers.run(FIXTURE_IMAGE, LOOP, name=f"{PREFIX}plain", **RUN)
-    client.close()
+    run_trio(daemon, PREFIX)
     app = WarroomApp(parse_config(CONFIG, "restarts.toml", env={}))
     try:
         async with app.run_test(size=(120, 30)) as pilot:
@@ -211,15 +216,7 @@ async def test_remote_engine_over_ssh_converges_after_a_restart(
         private_dockerd: PrivateDockerd, sshd: Any) -> None:
     """The same path through the real sshd: the private engine's socket forwarded."""
     daemon, prefix = private_dockerd, f"{PREFIX}ssh-"
-    client = daemon.client()
-    assert client is not None
-    client.containers.run(FIXTURE_IMAGE, LOOP, name=f"{prefix}always",
-                          restart_policy={"Name": "always"}, **RUN)
-    client.containers.run(FIXTURE_IMAGE, SLOW, name=f"{prefix}always-slow",
-                          restart_policy={"Name": "always"},
-                          **{**RUN, "stop_signal": "SIGTERM"})
-    client.containers.run(FIXTURE_IMAGE, LOOP, name=f"{prefix}plain", **RUN)
-    client.close()
+    run_trio(daemon, prefix)
     host = Host(address=sshd.host, port=sshd.port, user=sshd.user,
                 known_hosts=str(sshd.known_hosts_path),
                 identity_files=(str(sshd.client_key_path),), agent=False,

@@ -48,13 +48,17 @@ class Child:
 
         return wait_until(found, timeout=timeout, what=f"{prefix!r} from the war room")
 
-    def stop(self) -> None:
+    def end(self) -> None:
+        """Ask the war room to stop (stop file); kill it after 20 s."""
         self.stop_file.touch()
         try:
             self.proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait(timeout=5)
+
+    def stop(self) -> None:
+        self.end()
         assert self.proc.returncode == 0, self.lines()[-20:]
 
 
@@ -70,12 +74,7 @@ def war_rooms(tmp_path: Path) -> Iterator[Callable[[Path, str], Child]]:
     yield start
     for child in started:
         if child.proc.poll() is None:
-            child.stop_file.touch()
-            try:
-                child.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                child.proc.kill()
-                child.proc.wait(timeout=5)
+            child.end()
 
 
 def write_config(tmp_path: Path, body: str) -> Path:
