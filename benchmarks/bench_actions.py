@@ -21,11 +21,11 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.common import machine  # noqa: E402
 from probes.ssh import SshPool  # noqa: E402
 from tests.infra.sshd import SshServer, start_sshd, stop_sshd_process  # noqa: E402
-from tui.core.actions import Executor, OperatorMode  # noqa: E402
 from tui.core.config import parse_config  # noqa: E402
 from tui.core.journal import Journal  # noqa: E402
 from tui.core.model import ColorReading, ColorResult, utcnow  # noqa: E402
 from tui.core.store import Store  # noqa: E402
+from tui.engine.actions import Executor, OperatorMode  # noqa: E402
 
 
 def config_text(server: SshServer) -> str:

@@ -16,8 +16,8 @@ from common import loopback_server, machine, services_toml
 
 from tui.core.config import parse_config
 from tui.core.model import State
-from tui.core.monitor import Monitor
 from tui.core.store import Store
+from tui.engine.monitor import Monitor
 
 
 def cpu_seconds() -> float:

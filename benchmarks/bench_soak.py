@@ -246,7 +246,7 @@ async def run_soak(args: argparse.Namespace, config_path: Path) -> tuple[list[Sa
     end = t0 + args.minutes * 60
     while time.monotonic() < end and not runner.done():
         rss, threads = proc_status()
-        hub = app.panels_live.hub
+        hub = app.monitor.logs
         usage = resource.getrusage(resource.RUSAGE_SELF)
         samples.append(Sample(
             t=time.monotonic() - t0, rss_mb=rss, fds=len(os.listdir("/proc/self/fd")),

@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Awaitable, Callable
 
-from probes.command import CommandOutput, run_local
+from probes.command import CommandOutput, capture_local
 from probes.http import HttpClients, describe_error, lookup
 from tui.core.config.color import ColorConfig, ColorSource
 from tui.core.config.interpolate import parse_key_values
@@ -86,7 +86,7 @@ class ColorProbe:
     async def _command(self, source: ColorSource, timeout: float) -> ColorReading:
         if source.host == "local":
             cwd = str(self.config.path(source.cwd)) if source.cwd else self.config.base_dir
-            out = await run_local(source.argv, timeout, shell=source.shell, cwd=cwd)
+            out = await capture_local(source.argv, timeout, shell=source.shell, cwd=cwd)
         elif self.remote is None:
             return ColorReading(source.label, None, f"no SSH runner for host {source.host!r}")
         else:

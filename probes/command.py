@@ -1,7 +1,9 @@
-"""Run a configured command locally and capture its output, bounded in time and size.
+"""Run commands locally: captured (a probe's command, bounded in time and size) or streamed
+(an action: output line by line, stopped on timeout or cancel).
 
 argv lists only; a shell only when the config says `shell = true`. The process gets its own
-process group so a timeout kills everything it started.
+process group so a timeout kills everything it started. `supervise` is the wait / timeout /
+cancel / stop loop shared with the SSH runner (`probes/ssh.py`).
 """
 
 from __future__ import annotations
@@ -10,23 +12,14 @@ import asyncio
 import contextlib
 import os
 import signal
+import time
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
+
+from tui.core.attempts import RunResult
 
 MAX_OUTPUT = 256 * 1024
-
-
-@dataclass
-class RunResult:
-    """How a streamed run (an action, locally or over SSH) ended.
-
-    `exit_status` is None when it was killed or never started."""
-
-    exit_status: int | None
-    signal: str | None = None
-    timed_out: bool = False
-    cancelled: bool = False
-    pid: int | None = None
-    duration: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -38,7 +31,7 @@ class CommandOutput:
     error: str | None = None
 
 
-async def run_local(
+async def capture_local(
     argv: tuple[str, ...] | list[str],
     timeout: float,
     shell: bool = False,
@@ -92,3 +85,109 @@ def kill_group(pid: int, sig: int) -> bool:
     except (ProcessLookupError, PermissionError):
         return False
     return True
+
+
+# -- streamed runs (actions) ------------------------------------------------------------------
+KILL_GRACE = 2.0
+CHUNK = 8192
+MAX_LINE = 4096
+
+OnOutput = Callable[[str, str], Any]
+"""`on_output(stream, text)`: stream is "stdout" or "stderr", text one line."""
+
+
+async def supervise(
+    exited: Awaitable[Any],
+    stop: Callable[[], Awaitable[None]],
+    result: RunResult,
+    *,
+    timeout: float | None,
+    cancel: asyncio.Event | None,
+    pumps: Awaitable[Any],
+    started: float,
+) -> bool:
+    """Wait until the process exits, `timeout` passes or `cancel` is set; True when it exited
+    by itself. Otherwise (and when the calling task is cancelled, which re-raises) `stop()` is
+    awaited and `result.timed_out` / `result.cancelled` say why. Output pumps get 2 s to drain;
+    `result.duration` is set in every case."""
+    waiters = [asyncio.ensure_future(exited)]
+    if cancel is not None:
+        waiters.append(asyncio.ensure_future(cancel.wait()))
+    try:
+        done, _ = await asyncio.wait(waiters, timeout=timeout,
+                                     return_when=asyncio.FIRST_COMPLETED)
+        if waiters[0] in done:
+            return True
+        result.timed_out = not done
+        result.cancelled = bool(done)
+        await stop()
+        return False
+    except asyncio.CancelledError:
+        result.cancelled = True
+        await asyncio.shield(stop())
+        raise
+    finally:
+        for waiter in waiters:
+            waiter.cancel()
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(pumps, 2)
+        result.duration = time.monotonic() - started
+
+
+async def stop_group(proc: asyncio.subprocess.Process, grace: float = KILL_GRACE) -> None:
+    """SIGTERM the whole group, then SIGKILL what is left after `grace` seconds."""
+    kill_group(proc.pid, signal.SIGTERM)
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(proc.wait(), grace)
+    kill_group(proc.pid, signal.SIGKILL)  # also the group's other members
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(proc.wait(), grace)
+
+
+async def _pump(stream: asyncio.StreamReader, label: str, on_output: OnOutput | None) -> None:
+    pending = b""
+    while chunk := await stream.read(CHUNK):
+        pending += chunk
+        *lines, pending = pending.split(b"\n")
+        if len(pending) > MAX_LINE:
+            lines.append(pending)
+            pending = b""
+        for line in lines:
+            if on_output:
+                on_output(label, line.decode("utf-8", errors="replace") + "\n")
+    if pending and on_output:
+        on_output(label, pending.decode("utf-8", errors="replace"))
+
+
+async def stream_local(
+    argv: Sequence[str],
+    env: Mapping[str, str] | None = None,
+    timeout: float | None = None,
+    on_output: OnOutput | None = None,
+    cwd: str | None = None,
+    cancel: asyncio.Event | None = None,
+    on_pid: Callable[[int], Any] | None = None,
+) -> RunResult:
+    """Run `argv` (no shell) until it exits, `timeout` passes or `cancel` is set, streaming
+    its output. Raises OSError when the program cannot be started. Cancelling the calling task
+    stops the process group before re-raising."""
+    started = time.monotonic()
+    proc = await asyncio.create_subprocess_exec(
+        *argv, stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE, cwd=cwd, env={**os.environ, **(env or {})},
+        start_new_session=True,
+    )
+    result = RunResult(exit_status=None, pid=proc.pid)
+    if on_pid:
+        on_pid(proc.pid)
+    assert proc.stdout is not None and proc.stderr is not None
+    pumps = asyncio.gather(_pump(proc.stdout, "stdout", on_output),
+                           _pump(proc.stderr, "stderr", on_output))
+    await supervise(proc.wait(), lambda: stop_group(proc), result, timeout=timeout,
+                    cancel=cancel, pumps=pumps, started=started)
+    code = proc.returncode
+    if code is not None and code < 0:
+        result.signal = signal.Signals(-code).name
+    elif not (result.timed_out or result.cancelled):
+        result.exit_status = code
+    return result

@@ -10,7 +10,7 @@ import datetime as dt
 import re
 
 from probes.color import RemoteRunner
-from probes.command import run_local
+from probes.command import capture_local
 from tui.core.config.maintenance import StatusCommand, status_command
 from tui.core.config.schema import Config
 from tui.core.maintenance import MaintenanceReading
@@ -48,7 +48,7 @@ class MaintenanceProbe:
         c = self.command
         if c.host == "local":
             cwd = str(self.config.path(c.cwd)) if c.cwd else self.config.base_dir
-            out = await run_local(c.argv, self.timeout, shell=c.shell, cwd=cwd, env=c.env)
+            out = await capture_local(c.argv, self.timeout, shell=c.shell, cwd=cwd, env=c.env)
         elif self.remote is None:
             return self._reading(None, error=f"no SSH runner for host {c.host!r}")
         else:

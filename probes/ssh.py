@@ -29,14 +29,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from probes.command import MAX_OUTPUT, CommandOutput, RunResult
+from probes.command import MAX_OUTPUT, CommandOutput, OnOutput, supervise
+from tui.core.attempts import RunResult
 from tui.core.config.schema import Host
 
 if TYPE_CHECKING:
     import asyncssh  # imported for real on first use: it costs ~170 ms at start-up
 
-OnOutput = Callable[[str, str], Any]
-"""`on_output(stream, text)` with stream "stdout" or "stderr"; text is raw (sanitize it)."""
 
 _PID_MARK = "__warroom_pid="
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -52,7 +51,6 @@ class HostKeyError(SshError):
     """The server's host key is unknown or does not match known_hosts: nothing was sent."""
 
 
-RemoteResult = RunResult
 
 
 @dataclass
@@ -226,7 +224,7 @@ class SshPool:
         cwd: str | None = None,
         cancel: asyncio.Event | None = None,
         on_pid: Callable[[int], Any] | None = None,
-    ) -> RemoteResult:
+    ) -> RunResult:
         """Run `argv` on host `name`, streaming output; stop at `timeout` or when `cancel` is set.
 
         Raises SshError when the connection cannot be made. Cancelling the calling task also
@@ -237,7 +235,7 @@ class SshPool:
         command, stdin = build_remote_command(argv, env, cwd)
         conn = await self.connection(name)
         started = time.monotonic()
-        result = RemoteResult(exit_status=None)
+        result = RunResult(exit_status=None)
         try:
             proc = await conn.create_process(command, encoding="utf-8", errors="replace")
         except (OSError, asyncssh.Error) as exc:
@@ -262,30 +260,15 @@ class SshPool:
                     on_output(label, line)
 
         pumps = asyncio.gather(pump(proc.stdout, "stdout"), pump(proc.stderr, "stderr"))
-        waiters = [asyncio.ensure_future(proc.wait_closed())]
-        if cancel is not None:
-            waiters.append(asyncio.ensure_future(cancel.wait()))
         try:
-            done, _ = await asyncio.wait(waiters, timeout=timeout,
-                                         return_when=asyncio.FIRST_COMPLETED)
-            if waiters[0] not in done:
-                result.timed_out = not done
-                result.cancelled = bool(done)
-                await self._kill(conn, result.pid, proc)
-            else:
-                result.exit_status = proc.exit_status
-                result.signal = (proc.exit_signal or (None,))[0]
-        except asyncio.CancelledError:
-            result.cancelled = True
-            await asyncio.shield(self._kill(conn, result.pid, proc))
-            raise
+            exited = await supervise(proc.wait_closed(), lambda: self._kill(conn, result.pid, proc),
+                                     result, timeout=timeout, cancel=cancel, pumps=pumps,
+                                     started=started)
         finally:
-            for waiter in waiters:
-                waiter.cancel()
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(pumps, 2)
             proc.close()
-            result.duration = time.monotonic() - started
+        if exited:
+            result.exit_status = proc.exit_status
+            result.signal = (proc.exit_signal or (None,))[0]
         return result
 
     async def command(self, name: str, argv: tuple[str, ...], timeout: float) -> CommandOutput:

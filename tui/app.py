@@ -1,4 +1,5 @@
-"""The war room: wiring of config, monitor, store and panels. No probing logic lives here."""
+"""The war room: the screen's layout and the wiring of the monitor, the store and the
+features (`tui/features/`). No probing logic lives here."""
 
 from __future__ import annotations
 
@@ -8,34 +9,35 @@ import datetime as dt
 import os
 import signal
 from collections.abc import Callable, Sequence
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar
 
 from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
-from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Input
 from textual.widgets._toast import ToastRack
 
-from tui.commands import WarroomCommands
 from tui.core.config import Config
+from tui.core.logline import LogLine
 from tui.core.maintenance import MaintenanceWatch, mark_maintenance
 from tui.core.model import State, Transition, utcnow
-from tui.core.monitor import Monitor
 from tui.core.store import Store
 from tui.core.verdict import banner_maintenance, verdict
 from tui.core.views import color_view, health_rows
-from tui.live_panels import LivePanels
-from tui.screens.confirm_actions import ActionsMixin
+from tui.engine.monitor import Monitor
+from tui.features.actions import ActionsMixin
+from tui.features.containers_logs import ContainersLogsMixin
+from tui.features.incident import IncidentMixin
+from tui.features.key_order import KeyOrderMixin
+from tui.features.messages import LogLines, StoreChanged
+from tui.features.screenshot import ScreenshotMixin
+from tui.features.toasts import ToastsMixin
+from tui.palette import WarroomCommands
 from tui.screens.help import HelpScreen
-from tui.screens.incident_app import IncidentAppMixin
-from tui.screens.modal import KeyOrderMixin
-from tui.screenshot import ScreenshotMixin
-from tui.toasts import ToastsMixin
 from widgets.actions import ActionsPanel
 from widgets.color import ColorPanel
 from widgets.header import Banner
@@ -57,16 +59,6 @@ PANES: tuple[tuple[str, tuple[str, ...]], ...] = (
 """Narrow screens show the health panel and one of these panes (keys 1, 2 ...); wide show all."""
 
 
-W = TypeVar("W", bound=Widget)
-
-
-class StoreChanged(Message):
-    """Something in the store changed; bursts merge into one re-render."""
-
-    def can_replace(self, message: Message) -> bool:
-        return isinstance(message, StoreChanged)
-
-
 class WarroomScreen(Screen[None]):
     """The war room's own screen. Auto-focus (at start, and when a modal closes with nothing
     focused) goes to the health table: Textual's default, the first focusable widget, was the
@@ -75,8 +67,8 @@ class WarroomScreen(Screen[None]):
     AUTO_FOCUS = "HealthPanel"
 
 
-class WarroomApp(KeyOrderMixin, ToastsMixin, ScreenshotMixin, IncidentAppMixin, ActionsMixin,
-                 App[int]):
+class WarroomApp(KeyOrderMixin, ToastsMixin, ScreenshotMixin, IncidentMixin, ActionsMixin,
+                 ContainersLogsMixin):
     """One screen: what is broken, since when, and what have we done about it."""
 
     CSS_PATH = "app.tcss"
@@ -113,16 +105,15 @@ class WarroomApp(KeyOrderMixin, ToastsMixin, ScreenshotMixin, IncidentAppMixin, 
         self.read_only = read_only
         self.author = author
         self.clock = clock
-        self.store = Store()
-        self.ssh = self.init_actions(config, read_only)  # one SSH connection per host, shared
-        self.monitor = monitor or Monitor(config, self.store, remote=self.ssh.command)
-        if monitor is not None:
-            self.store = monitor.store
+        # the engine: every source watched, and the one SSH pool (one connection per host)
+        # that probes, streams and actions share
+        self.monitor = monitor or Monitor(config, Store())
+        self.monitor.on_log_lines = self._post_log_lines
+        self.store = self.monitor.store
+        self.actions_init()
         self._dirty = True
         self._maintenance_watch = MaintenanceWatch()  # in/out of maintenance, still failing
         self.title = f"warroom · {config.environment.name}"
-        self.panels_live = LivePanels(self)  # containers + logs panels, when configured
-        self._panel_cache: dict[type[Widget], list[Any]] = {}
         self._pane = ""  # the pane shown on a narrow screen (set by action_pane)
 
     # -- layout -----------------------------------------------------------------------------
@@ -139,7 +130,7 @@ class WarroomApp(KeyOrderMixin, ToastsMixin, ScreenshotMixin, IncidentAppMixin, 
                     yield HealthPanel()
                 if self.config.actions:
                     yield ActionsPanel()
-                yield from self.panels_live.compose()
+                yield from self.compose_containers_logs()
             with Vertical(id="side"):
                 if self.config.color:
                     yield ColorPanel()
@@ -147,17 +138,20 @@ class WarroomApp(KeyOrderMixin, ToastsMixin, ScreenshotMixin, IncidentAppMixin, 
                 yield TimelinePanel()
         yield Footer()
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         self._trap_sigterm()
         self.store.subscribe(lambda _kind: self.post_message(StoreChanged()))
         self.store.on_transition(self._on_transition)
         self.monitor.start()
-        self.panels_live.start()
         self._setup_panes()
         self.incident_mount()
         self.set_interval(1.0, self._tick)
         self._layout_for(self.size.width)
         self._tick()
+        await self.actions_mount()
+
+    def _post_log_lines(self, batch: list[LogLine], dropped: int) -> None:
+        self.post_message(LogLines(tuple(batch), dropped))
 
     def _setup_panes(self) -> None:
         """Tag panels with their pane and bind 1, 2 ... to show (narrow) or focus (wide) them."""
@@ -228,9 +222,9 @@ class WarroomApp(KeyOrderMixin, ToastsMixin, ScreenshotMixin, IncidentAppMixin, 
 
     async def on_unmount(self) -> None:
         self._untrap_sigterm()
+        await self.actions_close()
         await self.incident_close()
         await self.monitor.close()
-        await self.panels_live.close()
 
     def _trap_sigterm(self) -> None:
         """SIGTERM, and SIGHUP (the terminal or ssh session went away), quit like `q`:
@@ -251,21 +245,6 @@ class WarroomApp(KeyOrderMixin, ToastsMixin, ScreenshotMixin, IncidentAppMixin, 
                 if previous is not None:
                     signal.signal(sig, previous)  # e.g. `warroom demo`'s own handler
         self._signals_saved = {}
-
-    def panels(self, kind: type[W]) -> list[W]:
-        """The main screen's widgets of `kind`. Looked up once, as the layout is fixed after
-        compose (a DOM query on every tick was a sixth of the idle CPU); [] once they are
-        gone, while the app shuts down."""
-        found = self._panel_cache.get(kind)
-        if found is None or not all(w.is_attached for w in found):
-            found = list(self.screen_stack[0].query(kind)) if self.screen_stack else []
-            if found or self.is_running:  # [] is cached too: a kind not configured stays so
-                self._panel_cache[kind] = found
-        return found
-
-    def forget_panels(self) -> None:
-        """Call after mounting a panel outside compose."""
-        self._panel_cache.clear()
 
     # -- data flow --------------------------------------------------------------------------
     def on_store_changed(self, _message: StoreChanged) -> None:
@@ -307,7 +286,7 @@ class WarroomApp(KeyOrderMixin, ToastsMixin, ScreenshotMixin, IncidentAppMixin, 
         self._dirty = False
         now = now or self.clock()
         with self.batch_update():
-            self.panels_live.flush(now)
+            self.containers_flush(now)
             for panel in self.panels(HealthPanel):
                 wide = self.screen_stack[0].has_class("wide")
                 rows = health_rows(self.config, self.store, now, all_children=wide)

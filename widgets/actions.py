@@ -1,6 +1,6 @@
 """The actions panel: keys legend, operator mode, and the last run's live output and outcome.
 
-Renders what it is given (core `Run`s, legend rows); no I/O. Output lines arrive already
+Renders what it is given (`RunView`s, legend rows); no I/O. Output lines arrive already
 sanitized by the executor and go into a `Log` (plain text, never markup).
 """
 
@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Log, Static
 
-from tui.core.actions import Run
+from tui.core.attempts import RunView
 from widgets.steady import SteadyStatic
 
 STATUS_STYLE = {
@@ -34,13 +34,13 @@ class LegendRow:
     where: str
 
 
-def run_line(run: Run) -> Text:
+def run_line(run: RunView) -> Text:
     """One status line: `✓ rollback on prod: finished, exit 0, 1.2 s — live color is now blue`."""
     symbol, style = STATUS_STYLE.get(run.status, ("?", "bold"))
     line = Text()
     line.append(f" {symbol} {run.status.replace('_', ' ').upper()} ", style=style)
     line.append(f" {run.name}", style="bold")
-    line.append(f" on {run.plan.where}")
+    line.append(f" on {run.where}")
     facts = [f"{run.elapsed():.1f} s"]
     if run.exit_status is not None:
         facts.append(f"exit {run.exit_status}")
@@ -72,7 +72,7 @@ class ActionsPanel(Vertical):
     def __init__(self) -> None:
         super().__init__(id="actions")
         self.border_title = "Actions"
-        self._shown: Run | None = None
+        self._shown: str | None = None  # the attempt shown
         self._written = 0
         self._legend_key: tuple[object, ...] | None = None
 
@@ -102,19 +102,19 @@ class ActionsPanel(Vertical):
                          Text(f"{row.description} ({row.where})", style=dim or "default"))
         self.query_one("#actions-legend", Static).update(grid)
 
-    def show_run(self, run: Run | None) -> None:
-        """Show `run` (status line + output); new lines of the same run are appended."""
+    def show_run(self, run: RunView | None) -> None:
+        """Show `run` (status line + output); new lines of the same attempt are appended."""
         status = self.query_one("#actions-status", SteadyStatic)
         log = self.query_one(Log)
         if run is None:
             status.paint(Text(""))
             return
-        if run is not self._shown:
-            self._shown, self._written = run, 0
+        if run.attempt != self._shown:
+            self._shown, self._written = run.attempt, 0
             log.clear()
         new = run.line_count - self._written
         if new > 0:
-            lines = list(run.lines)[-new:] if new <= len(run.lines) else list(run.lines)
+            lines = run.tail[-new:] if new <= len(run.tail) else run.tail
             log.write_lines(("! " if stream == "stderr" else "  ") + text
                             for stream, text in lines)
             self._written = run.line_count

@@ -5,9 +5,9 @@ from __future__ import annotations
 from rich.table import Table
 from rich.text import Text
 
+from tui.core.state_text import color_badge, state_text
 from tui.core.views import ColorView
 from widgets.steady import SteadyStatic
-from widgets.styles import color_badge, state_text
 
 
 class ColorPanel(SteadyStatic):

@@ -4,23 +4,22 @@ Renders `ContainersSnapshot`s (no I/O). Rows are keyed by `host/name` and diffed
 cell; every cell is a `Text` (never markup). A status line above the table counts the rows;
 when an engine is unreachable its rows stay, marked STALE, and the status line says so, since
 when and for how long ("local: docker unreachable since 12:03:04 UTC (2m13s ago, connection
-refused)"), in an alarm colour. Restart/stop/start go through a confirmation
-naming host, container and color; the action itself is the `act` callable the app injects
-(`act(host, name, action) -> Awaitable[str]`), so read-only mode and auditing stay in the app.
+refused)"), in an alarm colour. Restart/stop/start post `ActionRequested`:
+the app guards (read-only, armed), confirms (host, container, color) and audits them like
+every action.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Awaitable, Callable
 from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Grid, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Label
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import DataTable
 
 from tui.core.docker_model import ContainerRow, ContainersSnapshot, human_bytes
 from widgets.steady import SteadyStatic
@@ -31,48 +30,6 @@ COLOR_STYLE = {"blue": "bold #5fafff", "green": "bold #5fd75f"}
 STATE_STYLE = {"running": "green", "exited": "bold red", "dead": "bold red",
                "restarting": "bold yellow", "paused": "yellow", "created": "dim"}
 HEALTH_STYLE = {"healthy": "green", "unhealthy": "bold red", "starting": "yellow"}
-Act = Callable[[str, str, str], Awaitable[str]]
-
-
-class ConfirmContainerAction(ModalScreen[bool]):
-    """Yes/no for one container action. Escape and the focused default answer no.
-
-    Minimal stand-in until the shared confirmation modal (tui/screens/confirm.py) exists.
-    """
-
-    DEFAULT_CSS = """
-    ConfirmContainerAction { align: center middle; }
-    ConfirmContainerAction > Grid {
-        grid-size: 2; grid-gutter: 1 2; grid-rows: auto 3; padding: 1 2;
-        width: 64; height: auto; border: thick $error; background: $surface;
-    }
-    ConfirmContainerAction Label { column-span: 2; width: 100%; }
-    ConfirmContainerAction Button { width: 100%; }
-    """
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
-
-    def __init__(self, action: str, host: str, name: str, color: str | None) -> None:
-        super().__init__()
-        self.question = Text.assemble(
-            (f"{action.upper()} ", "bold"), "container ", (name, "bold"), "\non host ",
-            (host, "bold"), "\ncolor ", (color or "(none)", COLOR_STYLE.get(color or "", "")),
-            "?",
-        )
-
-    def compose(self) -> ComposeResult:
-        with Grid():
-            yield Label(self.question, markup=False)
-            yield Button("Cancel", id="no", variant="primary")
-            yield Button("Confirm", id="yes", variant="error")
-
-    def on_mount(self) -> None:
-        self.query_one("#no", Button).focus()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "yes")
-
-    def action_cancel(self) -> None:
-        self.dismiss(False)
 
 
 class ContainersTable(DataTable[Text]):
@@ -127,12 +84,10 @@ class ContainersPanel(Vertical):
         Binding("T", "container('start')", "Start container", id="container-start"),
     ]
 
-    def __init__(self, act: Act | None = None, actions: bool = True, id: str = "containers"
-                 ) -> None:
+    def __init__(self, actions: bool = True, id: str = "containers") -> None:
         super().__init__(id=id)
         self.border_title = "Containers"
-        self.act = act
-        self.actions_enabled = actions and act is not None
+        self.actions_enabled = actions
         self.table = ContainersTable()
         self.status = SteadyStatic("waiting for docker…", id="containers-status", markup=False)
 
@@ -209,48 +164,20 @@ class ContainersPanel(Vertical):
     def selected(self) -> ContainerRow | None:
         return self.table.selected()
 
+    class ActionRequested(Message):
+        """Restart / stop / start asked for on the selected row: the app guards, confirms,
+        runs and audits it."""
+
+        def __init__(self, row: ContainerRow, action: str) -> None:
+            super().__init__()
+            self.row = row
+            self.action = action
+
     def action_container(self, action: str) -> None:
         row = self.selected()
         if row is None:
             return
-        if getattr(self.app, "read_only", False):
-            self.notify("read-only mode: container actions are disabled", severity="warning")
-            return
-        operator = getattr(self.app, "operator", None)
-        if operator is not None and not operator.armed:
-            self.notify("view mode: arm operator mode first (o)", severity="warning")
-            return
-        if not self.actions_enabled or self.act is None:
+        if not self.actions_enabled:
             self.notify("container actions are disabled in the config", severity="warning")
             return
-        act = self.act
-
-        def answered(yes: object) -> None:
-            if not yes:
-                self.notify(f"{action} {row.name}: cancelled", markup=False, timeout=3)
-                return
-
-            async def run() -> None:
-                try:
-                    message, severity = await act(row.host, row.name, action), "information"
-                except Exception as exc:
-                    message, severity = str(exc), "error"
-                self.notify(message, severity=severity, markup=False)
-
-            self.run_worker(run(), group="container-action", exit_on_error=False)
-
-        self.app.push_screen(_confirm_screen(action, row), answered)
-
-
-def _confirm_screen(action: str, row: ContainerRow) -> ModalScreen[object]:
-    """The shared confirmation modal when it exists (tui/screens/confirm.py), else ours."""
-    try:
-        from tui.screens.confirm import ConfirmScreen
-    except ImportError:
-        return ConfirmContainerAction(action, row.host, row.name, row.color)  # type: ignore
-    return ConfirmScreen(  # type: ignore[return-value]
-        f"{action.capitalize()} container", f"{action} container {row.name}", row.host,
-        ["docker", action, row.name],
-        details=[("color", row.color or "(none)"), ("state", row.state)],
-        confirm_label=action.capitalize(),
-    )
+        self.post_message(self.ActionRequested(row, action))

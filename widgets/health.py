@@ -5,8 +5,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import DataTable
 
+from tui.core.state_text import maintenance_text, state_text
 from tui.core.views import HealthRow
-from widgets.styles import maintenance_text, state_text
 
 COLUMNS = ("state", "service", "color", "latency", "build", "age", "reason")
 NARROW = tuple(c for c in COLUMNS if c != "color")

@@ -13,11 +13,11 @@ import pytest
 import tomli_w
 
 from tests.infra.sshd import SshServer
-from tui.core.actions import Executor, OperatorMode
 from tui.core.config import Config, load_config
 from tui.core.journal import Journal
 from tui.core.model import CheckResult, ColorReading, ColorResult, State, utcnow
 from tui.core.store import Store
+from tui.engine.actions import Executor, OperatorMode
 
 SERVICES = [
     {"name": "api-blue", "url": "http://127.0.0.1:9/health", "color": "blue", "group": "api"},

@@ -15,14 +15,14 @@ from typing import Any
 
 import pytest
 
+import probes.command as local_mod
 import probes.ssh
-import tui.core.actions.local as local_mod
 from tests.actions.conftest import armed_executor, feed, pid_alive, records
 from tests.infra.common import wait_until
-from tui.core.actions import Executor, OperatorMode, ReadOnlyError, unfinished
 from tui.core.config import Config
 from tui.core.journal import Journal
 from tui.core.store import Store
+from tui.engine.actions import Executor, OperatorMode, ReadOnlyError, unfinished
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -123,7 +123,7 @@ async def test_view_mode_refuses_and_arming_expires(
 
 SCRIPT = """
 import asyncio, sys
-from tui.core.actions import Executor, OperatorMode
+from tui.engine.actions import Executor, OperatorMode
 from tui.core.config import load_config
 from tui.core.journal import Journal
 from tui.core.store import Store

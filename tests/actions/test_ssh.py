@@ -14,10 +14,10 @@ from tests.actions.conftest import armed_executor, feed, pid_alive, records, ssh
 from tests.infra.sshd import SshServer
 from tui.core.config import Config, Host, load_config
 from tui.core.journal import Journal
-from tui.core.monitor import Monitor
 from tui.core.store import Store
 from tui.demo.config import config_dict
 from tui.demo.env import DemoEnv, start_demo
+from tui.engine.monitor import Monitor
 
 pytestmark = pytest.mark.sshd
 
@@ -140,8 +140,8 @@ async def test_remote_rollback_flips_the_demo_live_color(
     (tmp_path / "warroom.toml").write_text(tomli_w.dumps(data))
     config = load_config(tmp_path / "warroom.toml")
     store = Store()
-    pool = SshPool(config.hosts, config.path)
-    monitor = Monitor(config, store, remote=pool.command)
+    monitor = Monitor(config, store)  # its SSH pool serves the probes and the action
+    pool = monitor.ssh
     await monitor.run_once()
     before = demo.active()
     assert store.color is not None and store.color.live == before
@@ -154,7 +154,6 @@ async def test_remote_rollback_flips_the_demo_live_color(
         run = await ex.run(plan, "typed")
     finally:
         await monitor.close()
-        await pool.close_all()
     idle = {"blue": "green", "green": "blue"}[before or ""]
     assert run.status == "finished", list(run.lines)
     assert demo.active() == idle

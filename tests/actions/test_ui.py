@@ -13,37 +13,20 @@ import tomli_w
 from rich.console import Console
 from textual.widgets import Button, Input, Log
 
-import tui.app
-from probes.ssh import SshPool
 from tests.actions.conftest import pid_alive
 from tui.app import WarroomApp
 from tui.core.config import Config, load_config
 from tui.core.journal import Journal
-from tui.core.monitor import Monitor
-from tui.core.store import Store
 from tui.demo.config import config_dict
 from tui.demo.env import DemoEnv, start_demo
 from tui.screens.confirm import ConfirmScreen
-from tui.screens.confirm_actions import ActionsMixin
 from widgets.actions import ActionsPanel
 from widgets.color import ColorPanel
 
 SIZE = (80, 24)
 
 
-if issubclass(WarroomApp, ActionsMixin):  # the app is wired (tui/app.py)
-    ActionsApp: Any = WarroomApp
-else:  # wire it here the same way, until tui/app.py is
-    class ActionsApp(ActionsMixin, WarroomApp):  # type: ignore[no-redef]
-        """One SSH pool shared by the monitor and the actions."""
-
-        CSS_PATH = str(Path(tui.app.__file__).with_name("app.tcss"))
-
-        def __init__(self, config: Config, read_only: bool = False) -> None:
-            pool = SshPool(config.hosts, config.path)
-            super().__init__(config, read_only=read_only,
-                             monitor=Monitor(config, Store(), remote=pool.command))
-            self.init_actions(config, read_only, pool)
+ActionsApp = WarroomApp
 
 
 @pytest.fixture

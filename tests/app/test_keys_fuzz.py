@@ -32,11 +32,12 @@ from tui.core.model import CheckResult, ColorReading, ColorResult, State, utcnow
 from tui.core.store import Store
 from tui.demo.config import config_dict
 from tui.demo.env import DemoEnv
+from tui.features.key_order import KeyOrderMixin
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.help import HelpScreen
 from tui.screens.incident import DeclareScreen, IncidentScreen
 from tui.screens.incident_history import HistoryScreen
-from tui.screens.modal import GENERIC_ACTIONS, KeyOrderMixin
+from tui.screens.modal import GENERIC_ACTIONS
 from tui.screens.note import NoteScreen
 
 BURSTS = 3

@@ -13,8 +13,8 @@ import pytest
 from tui.app import WarroomApp
 from tui.core.config import parse_config
 from tui.core.model import CheckResult, ColorReading, ColorResult, State, SubResult
-from tui.core.monitor import Monitor
 from tui.core.store import Store
+from tui.engine.monitor import Monitor
 
 NOW = dt.datetime(2026, 11, 23, 3, 14, 15, tzinfo=dt.UTC)
 CONFIG = """

@@ -89,7 +89,7 @@ async def _converged(app: WarroomApp, panel: ContainersPanel, daemon: PrivateDoc
                      what: str) -> None:
     """Within one reconcile interval (+ scheduling slack) of the watcher being back, the
     table equals `docker ps -a` (re-read each time: the engine may still be settling)."""
-    watcher = app.panels_live.probe.watchers["local"]
+    watcher = app.monitor.containers.watchers["local"]
     await eventually(lambda: watcher.status.reachable, timeout=30, what=f"{what}: reconnect")
     deadline = time.monotonic() + RECONCILE + 3.0
     while True:
@@ -166,7 +166,7 @@ async def test_rows_match_the_engine_after_five_restarts(
         async with app.run_test(size=(120, 30)) as pilot:
             app.action_pane("containers")
             panel = app.query_one(ContainersPanel)
-            watcher = app.panels_live.probe.watchers["local"]
+            watcher = app.monitor.containers.watchers["local"]
             await _converged(app, panel, daemon, "start")
             base: tuple[int, int] | None = None
             for cycle in range(5):

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from tui.cli import main
+from tui.cli.init import build_config, render
 from tui.core.config import load_config
-from tui.init_cmd import build_config, render
 
 
 def test_build_config_is_valid_and_pairs_colors() -> None:

@@ -33,7 +33,7 @@ def _run_incident(cwd: Path, incidents_dir: Path) -> Path:
     assert state is not None
     journal = Journal(state.path)
     attempt = {"attempt": "a1", "action": "rollback", "argv": ["bluegreen.sh", "rollback"],
-               "where": "local"}  # the actions audit's records (tui/core/actions/executor.py)
+               "where": "local"}  # the actions audit's records (tui/engine/actions/executor.py)
     journal.append("action", {**attempt, "outcome": "started"})
     journal.append("action", {**attempt, "outcome": "finished", "exit_code": 0,
                               "duration_s": 4.2})

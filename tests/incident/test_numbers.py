@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tui.cli.incident_render import render_status
 from tui.core.config.incident import IncidentPolicy
 from tui.core.incident import Incidents, IncidentState, fold, ops, targets
 from tui.core.incident.export_common import duration
@@ -19,7 +20,6 @@ from tui.core.incident.export_status import KINDS, status_update
 from tui.core.incident.model import METRIC_SPANS, ORDER, order_conflict
 from tui.core.journal import Entry, Journal
 from tui.core.model import utcnow
-from tui.incident_render import render_status
 
 from .conftest import warroom
 

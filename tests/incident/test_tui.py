@@ -13,7 +13,7 @@ from tui.core.config.incident import IncidentPolicy
 from tui.core.incident import Incidents
 from tui.core.journal import Journal
 from tui.core.model import CheckResult, State, utcnow
-from tui.screens import incident_app
+from tui.features import incident as incident_app
 from tui.screens.incident import IncidentScreen
 from widgets.incident_clock import IncidentClockPanel
 from widgets.timeline import TimelinePanel

@@ -21,8 +21,8 @@ from tui.core.container_events import ContainerWatch
 from tui.core.incident import Incidents
 from tui.core.incident.live import IncidentLive
 from tui.core.model import Transition
-from tui.core.monitor import Monitor
 from tui.core.store import Store
+from tui.engine.monitor import Monitor
 
 
 def say(line: str) -> None:

@@ -7,6 +7,7 @@ Other probes (containers, logs ...) keep their latest snapshot here too, under a
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -47,9 +48,16 @@ class Store:
         self._color_listeners: list[ColorListener] = []
 
     # -- subscriptions -------------------------------------------------------------------
-    def subscribe(self, listener: Listener) -> None:
-        """`listener(kind)` is called after every change; kind is "check", "color" or a name."""
+    def subscribe(self, listener: Listener) -> Callable[[], None]:
+        """`listener(kind)` is called after every change; kind is "check", "color" or a name.
+        Returns a function that unsubscribes it."""
         self._listeners.append(listener)
+
+        def unsubscribe() -> None:
+            with contextlib.suppress(ValueError):
+                self._listeners.remove(listener)
+
+        return unsubscribe
 
     def on_transition(self, listener: TransitionListener) -> None:
         self._transition_listeners.append(listener)

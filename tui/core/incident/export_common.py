@@ -93,7 +93,7 @@ PROGRESS = ("started", "running")
 
 
 def action_text(entry: Entry) -> str:
-    """An actions-audit entry in one line (keys from `tui.core.actions`: exit_code,
+    """An actions-audit entry in one line (keys from `tui.engine.actions`: exit_code,
     duration_s, error/reason; outcome `effect` says whether the intended effect showed)."""
     d = entry.data
     name = d.get("action", "?")

@@ -12,30 +12,23 @@ import contextlib
 import dataclasses
 from typing import Any
 
+from probes.ssh import SshPool
 from tui.core.config import Config
 from tui.core.docker_model import ContainersSnapshot
-from tui.core.monitor import Monitor
 from tui.core.scheduler import GRACE
 from tui.core.store import Store
 from tui.core.verdict import CONTAINERS, Verdict, verdict
+from tui.engine.monitor import Monitor
 
 
 async def probe_once(config: Config) -> tuple[Store, Verdict]:
     """One concurrent round of every probe, bounded by the slowest timeout."""
     store = Store()
-    pool: Any = None
-    if config.hosts:
-        from probes.ssh import SshPool
-
-        pool = SshPool(config.hosts, resolve=config.path)
-    monitor = Monitor(config, store, remote=pool.command if pool else None)
+    monitor = Monitor(config, store)
     try:
-        await asyncio.gather(_checks(monitor), _containers(config, store, pool))
+        await asyncio.gather(_checks(monitor), _containers(config, store, monitor.ssh))
     finally:
         await monitor.close()
-        if pool is not None:
-            with contextlib.suppress(Exception):
-                await pool.close_all()
     return store, verdict(config, store)
 
 
@@ -50,7 +43,7 @@ def containers_deadline(config: Config) -> float:
     return 0.0 if watch is None else watch.timeout * 4 + 4
 
 
-async def _containers(config: Config, store: Store, pool: Any) -> None:
+async def _containers(config: Config, store: Store, pool: SshPool) -> None:
     watch = config.containers
     if watch is None:
         return

@@ -15,100 +15,27 @@ import contextlib
 import getpass
 import secrets
 import time
-from collections import deque
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable
 from typing import Any
 
+from probes.command import stream_local
 from probes.ssh import SshError, SshPool, known_hosts_name
+from tui.core.attempts import JournalUnwritable, Plan, Run
 from tui.core.config.actions import Action
 from tui.core.config.schema import Config
 from tui.core.sanitize import sanitize
 from tui.core.store import Store
 
 from .audit import JournalLike, Redactor, close_unfinished, tail
-from .live import Expanded, LiveValues, TemplateError, expand_action
-from .local import run_local
 from .operator import OperatorMode
-from .preflight import PreflightResult, evaluate
+from .preflight import evaluate
+from .values import Expanded, LiveValues, TemplateError, expand_action
 
-MAX_LINES = 1000
 Listener = Callable[["Run", str], Any]
 """`listener(run, event)`: event is "output" (a new line) or "status" (state changed)."""
 Refresh = Callable[[set[str] | None], Any]
-
-
-@dataclass(frozen=True)
-class Plan:
-    """What would run, where, and whether the preflight passes — as shown for confirmation."""
-
-    action: Action
-    expanded: Expanded | None
-    error: str | None
-    where: str
-    target: str
-    user: str
-    preflight: tuple[PreflightResult, ...]
-    production: bool
-    container: str | None = None
-
-    @property
-    def argv(self) -> tuple[str, ...]:
-        return self.expanded.argv if self.expanded else tuple(self.action.argv)
-
-    @property
-    def passed(self) -> bool:
-        return self.error is None and all(p.ok for p in self.preflight)
-
-    @property
-    def failures(self) -> list[PreflightResult]:
-        return [p for p in self.preflight if not p.ok]
-
-    @property
-    def data_age(self) -> float | None:
-        ages = [p.age for p in self.preflight if p.age is not None]
-        return max(ages) if ages else None
-
-
-class JournalUnwritable(RuntimeError):
-    """The audit record could not be written (the attempt is refused or the gap is shown)."""
-
-
-@dataclass(eq=False)
-class Run:
-    """One attempt of an action (also the terminal states of refused/blocked attempts)."""
-
-    attempt: str
-    plan: Plan
-    status: str = "pending"
-    reason: str = ""
-    lines: deque[tuple[str, str]] = field(default_factory=lambda: deque(maxlen=MAX_LINES))
-    line_count: int = 0
-    """Lines produced so far (more than `lines` holds once the oldest are dropped)."""
-    exit_status: int | None = None
-    signal: str | None = None
-    duration: float | None = None
-    pid: int | None = None
-    effect: str | None = None
-    effect_ok: bool | None = None
-    cancel_event: asyncio.Event = field(default_factory=asyncio.Event)
-    done: asyncio.Event = field(default_factory=asyncio.Event)
-    task: asyncio.Task[None] | None = None
-    started_at: float = field(default_factory=time.monotonic)
-    journal: Any = None
-    """Where this attempt's records go, chosen once: every record of one attempt stays in one
-    journal even if an incident is declared or resolved while it runs."""
-
-    @property
-    def name(self) -> str:
-        return self.plan.action.name
-
-    @property
-    def running(self) -> bool:
-        return self.status in ("pending", "running")
-
-    def elapsed(self) -> float:
-        return self.duration if self.duration is not None else time.monotonic() - self.started_at
+ContainerAct = Callable[[str, str, str], Awaitable[str]]
+"""`act(host, container, action)`: asks Docker, returns what happened in one sentence."""
 
 
 class Executor:
@@ -119,6 +46,7 @@ class Executor:
         *, operator: OperatorMode | None = None, read_only: bool = False,
         refresh: Refresh | None = None, listener: Listener | None = None,
         redactor: Redactor | None = None, effect_wait: float = 10.0,
+        author: str | None = None,
     ) -> None:
         self.config = config
         self.store = store
@@ -130,6 +58,7 @@ class Executor:
         self.listener = listener
         self.redact = redactor or Redactor.for_config(config)
         self.effect_wait = effect_wait
+        self.author = author
         self.runs: dict[str, Run] = {}
 
     # -- planning ------------------------------------------------------------------------
@@ -173,6 +102,10 @@ class Executor:
         if not self.operator.armed:
             return "operator mode is not armed"
         return None
+
+    def attempt(self, attempt: str) -> Run | None:
+        """The newest run of an action, if it is attempt `attempt`."""
+        return next((r for r in self.runs.values() if r.attempt == attempt), None)
 
     def running(self, name: str) -> Run | None:
         run = self.runs.get(name)
@@ -302,13 +235,13 @@ class Executor:
         def pid(value: int) -> None:
             run.pid = value
             with contextlib.suppress(OSError):  # the started record is already on disk
-                run.journal.append("action", {"attempt": run.attempt, "action": run.name,
-                                              "outcome": "running", "pid": value,
-                                              "where": run.plan.where})
+                self._append(run.journal, {"attempt": run.attempt, "action": run.name,
+                                           "outcome": "running", "pid": value,
+                                           "where": run.plan.where})
 
         if action.host == "local":
             cwd = str(self.config.path(expanded.cwd)) if expanded.cwd else self.config.base_dir
-            return await run_local(expanded.argv, expanded.env, timeout, out, cwd,
+            return await stream_local(expanded.argv, expanded.env, timeout, out, cwd,
                                    run.cancel_event, pid)
         if self.pool is None:
             raise SshError(f"no SSH pool to reach host {action.host!r}")
@@ -329,27 +262,36 @@ class Executor:
                     output_tail=tail((line + "\n" for _, line in run.lines), self.redact))
 
     async def _check_effect(self, run: Run, expected: str | None) -> None:
-        """Probe the refresh targets at once; for an expected color, wait until it shows."""
+        """Probe the refresh targets at once; for an expected color, wait (listening to the
+        store, asking again every second) until a reading newer than the run shows it."""
         finished = self.store.color.at if self.store.color else None
         targets = _refresh_names(run.plan.action.refresh, self.config)
         if expected and targets is not None:
             targets.add("color")
+        if self.refresh is not None:
+            self.refresh(targets)
+        if expected is None:
+            return
+        reading = asyncio.Event()
+        unsubscribe = self.store.subscribe(lambda kind: reading.set() if kind == "color" else None)
         deadline = time.monotonic() + self.effect_wait
-        observed, asked = None, 0.0
-        while True:
-            if self.refresh is not None and time.monotonic() - asked >= 1.0:
-                self.refresh(targets)
-                asked = time.monotonic()
-            if expected is None:
-                return
-            await asyncio.sleep(0.1)
-            color = self.store.color
-            if color is not None and (finished is None or color.at > finished):
-                observed = color.live
-                if observed == expected:
-                    break
-            if time.monotonic() >= deadline:
-                break
+        observed = None
+        try:
+            while (left := deadline - time.monotonic()) > 0:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(reading.wait(), min(1.0, left))
+                if not reading.is_set():  # a second without a reading: ask again
+                    if self.refresh is not None:
+                        self.refresh(targets)
+                    continue
+                reading.clear()
+                color = self.store.color
+                if color is not None and (finished is None or color.at > finished):
+                    observed = color.live
+                    if observed == expected:
+                        break
+        finally:
+            unsubscribe()
         run.effect_ok = observed == expected
         run.effect = (f"live color is now {observed}" if run.effect_ok else
                       f"expected live color {expected}, observed {observed or 'no new reading'}")
@@ -397,10 +339,59 @@ class Executor:
             data["reason"] = run.reason
         data.update({k: v for k, v in extra.items() if v is not None})
         try:
-            (run.journal or self.journal).append("action", data)
+            self._append(run.journal or self.journal, data)
         except OSError as exc:  # disk full, read-only filesystem: say so, never crash the app
             raise JournalUnwritable(f"journal unwritable ({exc.strerror or exc}): "
                                     f"{outcome} of {run.name} not recorded") from None
+
+    def _append(self, journal: Any, data: dict[str, Any]) -> None:
+        if self.author is None:
+            journal.append("action", data)
+        else:
+            journal.append("action", data, author=self.author)
+
+    # -- container actions ---------------------------------------------------------------------
+    async def container_action(self, host: str, name: str, action: str,
+                               act: ContainerAct) -> str:
+        """Restart, stop or start one container through `act` (the containers probe), behind
+        the same guard as every action (read-only, armed) and audited the same way: a
+        `started` record on disk before Docker is asked, then `finished` or `failed` (or
+        `refused`). Raises PermissionError when refused, RuntimeError when it failed."""
+        pin = getattr(self.journal, "current", None)
+        journal = pin() if pin is not None else self.journal
+        data: dict[str, Any] = {
+            "attempt": secrets.token_hex(6), "action": f"container-{action}",
+            "argv": ["docker", action, name], "where": host,
+            "target": f"{host}: container {name}",
+            "production": self.config.environment.production,
+        }
+
+        def record(outcome: str, **extra: Any) -> None:
+            try:
+                self._append(journal, {**data, "outcome": outcome,
+                                       **{k: v for k, v in extra.items() if v is not None}})
+            except OSError as exc:
+                raise JournalUnwritable(f"journal unwritable ({exc.strerror or exc}): "
+                                        f"{outcome} of {action} {name} not recorded") from None
+
+        refusal = self.refusal()
+        if refusal:
+            with contextlib.suppress(JournalUnwritable):
+                await asyncio.to_thread(record, "refused", reason=refusal)
+            raise PermissionError(refusal)
+        started = time.monotonic()
+        await asyncio.to_thread(record, "started")  # JournalUnwritable: nothing is asked
+        try:
+            message = await act(host, name, action)
+        except Exception as exc:
+            reason = self.redact(sanitize(str(exc)))
+            with contextlib.suppress(JournalUnwritable):
+                await asyncio.to_thread(record, "failed", reason=reason,
+                                        duration_s=round(time.monotonic() - started, 2))
+            raise RuntimeError(reason) from None
+        await asyncio.to_thread(record, "finished",
+                                duration_s=round(time.monotonic() - started, 2))
+        return message
 
     def _notify(self, run: Run, event: str) -> None:
         if self.listener is not None:

@@ -1,36 +1,54 @@
-"""Builds the probe jobs from a config and feeds their results into the store.
+"""The monitor: every source one war room watches, driven, and the one SSH pool they share.
 
-Shared by the TUI (long-running) and `warroom status` (one round), so both see the same
-checks, timeouts and staleness bounds.
+Health checks, the active color and the maintenance status command run on the scheduler
+(polled); the containers probe and the logs hub are streams, started with `start()`.
+Results land in the store; log lines go to `on_log_lines`. Shared by the TUI (long-running)
+and `warroom status` (one round, `tui/engine/status_round.py`), so both see the same checks,
+timeouts and staleness bounds. Actions reach remote hosts through the same `ssh` pool: one
+connection per host for probes, streams and actions.
 """
 
 from __future__ import annotations
 
-from probes.color import ColorProbe, RemoteRunner
+import contextlib
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from probes.color import ColorProbe
 from probes.http import HttpClients, check_http
 from probes.maintenance import MaintenanceProbe
+from probes.ssh import SshPool
 from tui.core.config.schema import Config
 from tui.core.config.services import Service
+from tui.core.docker_model import STORE_KIND as CONTAINERS
+from tui.core.logline import LogLine
 from tui.core.maintenance import KIND as MAINTENANCE
 from tui.core.model import CheckResult, ColorReading, ColorResult, State, utcnow
 from tui.core.sanitize import one_line
 from tui.core.scheduler import Job, Scheduler
 from tui.core.store import Store
 
+if TYPE_CHECKING:
+    from probes.docker_probe import ContainersProbe
+    from probes.logs import LogHub
+
+OnLogLines = Callable[[list[LogLine], int], None]
+"""`on_log_lines(batch, dropped)`: a batch of new lines and how many were dropped so far."""
+
 
 class Monitor:
-    """Health checks, the active color and the maintenance status command, scheduled;
-    results land in `store`."""
+    """Health checks, the active color, the maintenance status command (scheduled), the
+    containers and the logs (streams); results land in `store`."""
 
-    def __init__(self, config: Config, store: Store, remote: RemoteRunner | None = None) -> None:
+    def __init__(self, config: Config, store: Store, *, on_log_lines: OnLogLines | None = None
+                 ) -> None:
         self.config = config
         self.store = store
-        self._own_pool = None
-        if remote is None and config.hosts:  # `warroom status`: a pool of its own, closed below
-            from probes.ssh import SshPool
-
-            self._own_pool = SshPool(config.hosts, resolve=config.path)
-            remote = self._own_pool.command
+        self.ssh = SshPool(config.hosts, resolve=config.path)  # connects on first use
+        remote = self.ssh.command if config.hosts else None
+        self.on_log_lines = on_log_lines
+        self.containers: ContainersProbe | None = None
+        self.logs: LogHub | None = None
         self.clients = HttpClients()
         self.scheduler = Scheduler()
         for service in config.services:
@@ -106,8 +124,37 @@ class Monitor:
             on_error=lambda exc: probe.failed(f"probe error: {one_line(str(exc))[:80]}"),
         )
 
-    def start(self) -> None:
+    def start(self, streams: bool = True) -> None:
+        """Start the scheduled probes and (with `streams`) the containers probe and logs hub."""
         self.scheduler.start()
+        if streams:
+            self.start_streams()
+
+    def start_streams(self) -> None:
+        config = self.config
+        if config.containers is not None and self.containers is None:
+            from probes.docker_probe import ContainersProbe
+
+            stale = config.containers.stale_seconds()
+            self.containers = ContainersProbe(
+                config.containers, lambda snap: self.store.put(CONTAINERS, snap, stale),
+                ssh_pool=self.ssh)
+            self.containers.start()
+        if config.logs is not None and config.logs.sources and self.logs is None:
+            from probes.logs import LogHub
+
+            self.logs = LogHub(config.logs, self._log_lines, ssh_pool=self.ssh)
+            self.logs.start()
+
+    async def container_action(self, host: str, name: str, action: str) -> str:
+        """Restart, stop or start a watched container (the executor guards and audits)."""
+        if self.containers is None:
+            raise RuntimeError("no containers are watched")
+        return await self.containers.act(host, name, action)  # type: ignore[arg-type]
+
+    def _log_lines(self, batch: list[LogLine]) -> None:
+        if self.on_log_lines is not None:
+            self.on_log_lines(batch, self.logs.dropped if self.logs else 0)
 
     def refresh(self, names: set[str] | None = None) -> None:
         self.scheduler.refresh_now(names)
@@ -116,10 +163,12 @@ class Monitor:
         await self.scheduler.run_all_once()
 
     async def close(self) -> None:
+        """Stop everything and close the SSH connections (after the actions have stopped)."""
         await self.scheduler.stop()
+        for stream in (self.containers, self.logs):
+            if stream is not None:
+                with contextlib.suppress(Exception):
+                    await stream.close()
         await self.clients.aclose()
-        if self._own_pool is not None:
-            await self._own_pool.close_all()
-
-
-
+        with contextlib.suppress(Exception):
+            await self.ssh.close_all()

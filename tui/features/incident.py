@@ -1,4 +1,4 @@
-"""Incident glue for the war-room app (mixed into `WarroomApp` before `App`).
+"""The incident in the app: clock, timeline, notes, pins, declare, history and exports.
 
 The app calls `incident_mount()` in on_mount, `incident_tick(now)` every second,
 `incident_record_transition(t)` for each check transition and `await incident_close()` on
@@ -26,6 +26,7 @@ from tui.core.journal import Entry
 from tui.core.maintenance import in_maintenance
 from tui.core.model import ColorResult, Transition, utcnow
 from tui.core.verdict import Verdict, verdict
+from tui.features.base import WarroomBase
 from tui.screens.incident import DeclareRequest, DeclareScreen, FirstSignal, IncidentScreen
 from tui.screens.incident_history import HistoryScreen
 from tui.screens.note import NoteRequest, NoteScreen
@@ -36,27 +37,23 @@ POLL = 0.5
 EVIDENCE_LOG_LINES = 20
 
 
-class IncidentAppMixin:
-    """Needs `self.config`, `self.store`, `self.author` and the Textual App API."""
-
-    incident_live: IncidentLive
-    incident_writer: JournalWriter
+class IncidentMixin(WarroomBase):
+    """Mixed into `WarroomApp`: the incident clock, the timeline, notes and exports."""
 
     # -- lifecycle ---------------------------------------------------------------------------
     def incident_mount(self) -> None:
-        app: Any = self
-        self.incident_live = IncidentLive(Incidents.from_config(app.config), app.author)
+        self.incident_live = IncidentLive(Incidents.from_config(self.config), self.author)
         self.incident_writer = JournalWriter(self._journal_error)
         self.incident_live.load()
         if self.incident_live.warnings:
             skipped = len(self.incident_live.warnings)
-            app.notify(f"journal: {skipped} unreadable line(s) skipped — "
+            self.notify(f"journal: {skipped} unreadable line(s) skipped — "
                        "`warroom incident status` lists them", severity="warning",
                        markup=False, timeout=10)
-        app.run_worker(self.incident_writer.run(), group="journal", exit_on_error=False)
-        app.store.on_color_change(self.incident_record_color)
-        app.set_interval(POLL, self.incident_poll)
-        app.bind("I", "incident_history", description="Incident history")
+        self.run_worker(self.incident_writer.run(), group="journal", exit_on_error=False)
+        self.store.on_color_change(self.incident_record_color)
+        self.set_interval(POLL, self.incident_poll)
+        self.bind("I", "incident_history", description="Incident history")
         self._incident_render()
 
     async def incident_close(self) -> None:
@@ -65,13 +62,12 @@ class IncidentAppMixin:
             writer.drain()
 
     def incident_tick(self, now: dt.datetime) -> None:
-        app: Any = self
         view = self.incident_live.clock(now)
-        rank = app.config.incident.rank(view.state.severity) if view.state else None
-        for panel in app.panels(IncidentClockPanel):
+        rank = self.config.incident.rank(view.state.severity) if view.state else None
+        for panel in self.panels(IncidentClockPanel):
             panel.show(view, rank)
         for reminder in self.incident_live.due_reminders(now):
-            app.notify(reminder.message, title="Incident", severity="warning", markup=False,
+            self.notify(reminder.message, title="Incident", severity="warning", markup=False,
                        timeout=20)
 
     def incident_poll(self) -> None:
@@ -79,13 +75,12 @@ class IncidentAppMixin:
             self._incident_render()
 
     def _incident_render(self) -> None:
-        app: Any = self
         state = self.incident_live.state
         title = (f"Timeline · {state.id}" if state else "Timeline · audit (no incident)")
-        limit = app.config.incident.timeline_limit
-        for panel in app.panels(TimelinePanel):
+        limit = self.config.incident.timeline_limit
+        for panel in self.panels(TimelinePanel):
             panel.show(self.incident_live.timeline(limit), self.incident_live.superseded(), title)
-        self.incident_tick(getattr(app, "clock", utcnow)())
+        self.incident_tick(self.clock())
 
     # -- automatic entries ---------------------------------------------------------------------
     def incident_record_transition(self, transition: Transition) -> None:
@@ -95,29 +90,27 @@ class IncidentAppMixin:
         self.incident_writer.put(partial(self.incident_live.record_color, previous, result))
 
     def _journal_error(self, exc: Exception) -> None:
-        app: Any = self
         message = f"journal write FAILED (not saved): {exc}"
         try:
-            app.call_from_thread(app.notify, message, severity="error", markup=False)
+            self.call_from_thread(self.notify, message, severity="error", markup=False)
         except RuntimeError:  # already on the event loop thread
-            app.notify(message, severity="error", markup=False)
+            self.notify(message, severity="error", markup=False)
 
     def _write(self, job: Callable[[], Any], saved: str | None) -> None:
         """Run `job` in order off the loop; notify `saved` once it returned (fsynced); a job
         that says where its result went itself (an export) passes None."""
-        app: Any = self
 
         def run() -> None:
             try:
                 job()  # other errors → reported as not saved by JournalWriter
             except IncidentError as exc:  # refused (out of order, already resolved ...)
-                app.call_from_thread(app.notify, f"not saved: {exc}", severity="error",
+                self.call_from_thread(self.notify, f"not saved: {exc}", severity="error",
                                      markup=False, timeout=10)
                 return
             try:
                 if saved:
-                    app.call_from_thread(app.notify, saved, markup=False, timeout=3)
-                app.call_from_thread(self.incident_poll)
+                    self.call_from_thread(self.notify, saved, markup=False, timeout=3)
+                self.call_from_thread(self.incident_poll)
             except RuntimeError:
                 pass  # drained on the loop thread at exit: saved, nothing left to show
 
@@ -125,11 +118,10 @@ class IncidentAppMixin:
 
     # -- keys ----------------------------------------------------------------------------------
     def action_note(self) -> None:
-        app: Any = self
         state = self.incident_live.state
         target = state.id if state else "audit journal (no incident open)"
         sources = tuple(sorted({line.source for line in self._log_lines()}))
-        app.push_screen(NoteScreen(target, log_sources=sources), self._note_done)
+        self.push_screen(NoteScreen(target, log_sources=sources), self._note_done)
 
     def action_correct(self) -> None:
         """Correct the selected note: a new note linked to it (credited to whoever corrects),
@@ -138,8 +130,7 @@ class IncidentAppMixin:
         if entry is not None:
             target = self.incident_live.state.id if self.incident_live.state else "audit journal"
             screen = NoteScreen(target, correcting=entry, text=entry.text(), pinned=entry.pinned)
-            app: Any = self
-            app.push_screen(screen, partial(self._note_done, original=entry))
+            self.push_screen(screen, partial(self._note_done, original=entry))
 
     def action_pin(self) -> None:
         """Pin or unpin the selected note: a mark on it; its author and time stay."""
@@ -151,11 +142,10 @@ class IncidentAppMixin:
                         "pinned (saved)" if not entry.pinned else "unpinned (saved)")
 
     def _selected_note(self) -> Entry | None:
-        app: Any = self
-        panels = list(app.query(TimelinePanel))
+        panels = list(self.query(TimelinePanel))
         entry = panels[0].selected_entry() if panels else None
         if entry is None or entry.kind != "note":
-            app.notify("select a note in the timeline first (Tab to focus it)",
+            self.notify("select a note in the timeline first (Tab to focus it)",
                        severity="warning", timeout=4)
             return None
         return entry
@@ -173,19 +163,17 @@ class IncidentAppMixin:
 
     def _log_lines(self) -> list[Any]:
         """The log panel's buffered (already sanitized) lines, if the panel exists."""
-        app: Any = self
-        views = list(app.query("#log-view"))
+        views = list(self.query("#log-view"))
         return list(getattr(views[0], "lines", [])) if views else []
 
     def evidence(self, log_source: str | None = None) -> dict[str, Any]:
         """A snapshot of what the war room shows now: check states, live color, and the last
         EVIDENCE_LOG_LINES lines of one log source."""
-        app: Any = self
         now = utcnow()
-        checks = {key: {"state": app.store.effective(key, now).value,
+        checks = {key: {"state": self.store.effective(key, now).value,
                         "reason": result.reason[:200]}
-                  for key, result in app.store.checks.items()}
-        color = app.store.color
+                  for key, result in self.store.checks.items()}
+        color = self.store.color
         snapshot: dict[str, Any] = {
             "at": now.isoformat(), "checks": checks,
             "color": {"live": color.live, "idle": color.idle} if color else None}
@@ -196,30 +184,27 @@ class IncidentAppMixin:
 
     def action_incident_history(self) -> None:
         """`I`: past incidents; Enter on one offers its exports (post-mortem, updates)."""
-        app: Any = self
-        if not isinstance(app.screen, HistoryScreen):
-            app.push_screen(HistoryScreen(self.incident_live.incidents), self._history_pick)
+        if not isinstance(self.screen, HistoryScreen):
+            self.push_screen(HistoryScreen(self.incident_live.incidents), self._history_pick)
 
     def _history_pick(self, ident: str | None) -> None:
-        app: Any = self
         if not ident:
             return
         try:
             state = self.incident_live.incidents.get(ident)
         except LookupError as exc:
-            app.notify(str(exc), severity="error", markup=False)
+            self.notify(str(exc), severity="error", markup=False)
             return
         view = ClockView(utcnow(), state)
-        app.push_screen(IncidentScreen(view, app.config.incident),
+        self.push_screen(IncidentScreen(view, self.config.incident),
                         partial(self._incident_choice, target=state))
 
     def current_states(self) -> dict[str, str]:
         """Check key → state now (planned maintenance is not a failure)."""
-        app: Any = self
         now = utcnow()
-        paused = in_maintenance(app.config, app.store, now)
-        return {key: "MAINTENANCE" if key in paused else app.store.effective(key, now).value
-                for key in app.store.checks}
+        paused = in_maintenance(self.config, self.store, now)
+        return {key: "MAINTENANCE" if key in paused else self.store.effective(key, now).value
+                for key in self.store.checks}
 
     def first_signal(self) -> FirstSignal | None:
         """The default start when declaring: `signal.first_signal` over the journal's check
@@ -229,14 +214,13 @@ class IncidentAppMixin:
         return FirstSignal(entry.event_time, describe(entry)) if entry is not None else None
 
     def action_incident(self) -> None:
-        app: Any = self
         if self.incident_live.state is None:
             commander = self.incident_live.author or os.environ.get("USER", "")
-            app.push_screen(DeclareScreen(app.config.incident, commander, self.first_signal()),
+            self.push_screen(DeclareScreen(self.config.incident, commander, self.first_signal()),
                             self._declared)
         else:
-            app.push_screen(IncidentScreen(self.incident_live.clock(utcnow()), app.config.incident),
-                            self._incident_choice)
+            self.push_screen(IncidentScreen(self.incident_live.clock(utcnow()),
+                                            self.config.incident), self._incident_choice)
 
     def _declared(self, request: DeclareRequest | None) -> None:
         if request is None:
@@ -253,7 +237,6 @@ class IncidentAppMixin:
 
     def _incident_choice(self, choice: tuple[str, ...] | None,
                          target: IncidentState | None = None) -> None:
-        app: Any = self
         state, author = target or self.incident_live.state, self.incident_live.author
         if choice is None or state is None:
             return
@@ -265,7 +248,7 @@ class IncidentAppMixin:
             try:
                 ops.check_order(state, name, at or utcnow())
             except IncidentError as exc:  # e.g. "mitigated 04:55:00 is before detected …"
-                app.notify(f"not saved: {exc}", title="Incident", severity="error",
+                self.notify(f"not saved: {exc}", title="Incident", severity="error",
                            markup=False, timeout=10)
                 return
         if what == "milestone":
@@ -285,20 +268,18 @@ class IncidentAppMixin:
             self._write(partial(ops.update_sent, state, channel="tui", kind="internal",
                                 author=author), "status update recorded")
         elif what == "export":
-            app: Any = self  # the verdict is read here, on the loop, not in the writer
-            live_verdict = verdict(app.config, app.store)
+            live_verdict = verdict(self.config, self.store)
             self._write(partial(self._export, choice[1], live_verdict, state,
                                 self._live_services()), None)
 
     def _live_services(self) -> list[tuple[str, str, str]]:
         """(service, state, reason) of every configured service now, for status updates
         (the journal only knows the services that changed)."""
-        app: Any = self
         now = utcnow()
         out = []
-        for service in app.config.services:
-            result = app.store.checks.get(service.name)
-            out.append((service.name, app.store.effective(service.name, now).value,
+        for service in self.config.services:
+            result = self.store.checks.get(service.name)
+            out.append((service.name, self.store.effective(service.name, now).value,
                         result.reason if result else "no result yet"))
         return out
 
@@ -307,7 +288,6 @@ class IncidentAppMixin:
                 services: list[tuple[str, str, str]] | None = None) -> None:
         """Write the export of `target` (default: the open incident; a resolved one from `I`)
         beside its journal (0600); copy it via OSC 52 if allowed."""
-        app: Any = self
         incidents = self.incident_live.incidents
         state, policy = target or self.incident_live.state, incidents.policy
         if state is None:
@@ -325,8 +305,8 @@ class IncidentAppMixin:
         message = f"wrote {path}"
         if policy.osc52:
             if len(text.encode()) * 4 // 3 + 16 <= policy.osc52_max_bytes:
-                app.call_from_thread(app.copy_to_clipboard, text)
+                self.call_from_thread(self.copy_to_clipboard, text)
                 message += " (copied to the clipboard)"
             else:
                 message += " (too large for the clipboard)"
-        app.call_from_thread(app.notify, message, markup=False, timeout=8)
+        self.call_from_thread(self.notify, message, markup=False, timeout=8)

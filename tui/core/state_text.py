@@ -1,4 +1,5 @@
-"""How states look. Every state carries a symbol and a word, so it reads without color."""
+"""How states look, on the war room's panels and in `warroom status`: every state carries a
+symbol and a word, so it reads without color (rich `Text`, no Textual)."""
 
 from __future__ import annotations
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from tui.core.attempts import Expanded
 from tui.core.config.actions import Action, expand, placeholders
 from tui.core.config.schema import Config
 from tui.core.store import Store
@@ -55,18 +56,6 @@ class LiveValues:
 
     def expand(self, text: str) -> str:
         return expand(text, {name: self.value(name) for name in placeholders(text)})
-
-
-@dataclass(frozen=True)
-class Expanded:
-    """An action with every placeholder replaced: exactly what will be run."""
-
-    argv: tuple[str, ...]
-    env: dict[str, str]
-    cwd: str | None
-    expected_color: str | None
-    typed_target: str | None
-    uses_color: bool
 
 
 def expand_action(action: Action, values: LiveValues) -> Expanded:

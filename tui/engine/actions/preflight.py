@@ -3,30 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
+from tui.core.attempts import PreflightResult
 from tui.core.config.actions import Action, Preflight
 from tui.core.config.schema import Config
 from tui.core.model import State, utcnow
 from tui.core.store import Store
 
-from .live import LiveValues, TemplateError
+from .values import LiveValues, TemplateError
 
 _ALLOWED = {"OK": (State.OK,), "DEGRADED": (State.OK, State.DEGRADED)}
-
-
-@dataclass(frozen=True)
-class PreflightResult:
-    """One condition's verdict; `age` is the age in seconds of the oldest datum it used."""
-
-    label: str
-    ok: bool
-    reason: str
-    age: float | None = None
-
-    def as_dict(self) -> dict[str, object]:
-        age = None if self.age is None else round(self.age, 1)
-        return {"check": self.label, "ok": self.ok, "reason": self.reason, "age_s": age}
 
 
 def evaluate(

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from tui.cli import config_arg
+from tui.cli.incident_render import one_line_lines, render_status, unreadable_lines
 from tui.core.config import ConfigError, find_config, load_config
 from tui.core.config.incident import IncidentPolicy
 from tui.core.incident import (
@@ -38,7 +39,6 @@ from tui.core.incident.signal import failing_checks, first_signal
 from tui.core.journal import Journal
 from tui.core.model import utcnow
 from tui.core.sanitize import one_line
-from tui.incident_render import one_line_lines, render_status, unreadable_lines
 
 EXPORTS = ("postmortem", *KINDS)
 

@@ -10,11 +10,11 @@ import importlib
 import sys
 
 COMMANDS: dict[str, tuple[str, str]] = {
-    "status": ("tui.status_cmd", "one-shot glance; exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN"),
-    "check-config": ("tui.check_config_cmd", "validate a config file (exit 0 valid, 2 invalid)"),
+    "status": ("tui.cli.status", "one-shot glance; exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN"),
+    "check-config": ("tui.cli.check_config", "validate a config file (exit 0 valid, 2 invalid)"),
     "demo": ("tui.demo.cmd", "run the embedded demo production on loopback, open the war room"),
-    "init": ("tui.init_cmd", "write a starter config.toml from the running containers"),
-    "incident": ("tui.incident_cmd", "declare, annotate, resolve and export incidents"),
+    "init": ("tui.cli.init", "write a starter config.toml from the running containers"),
+    "incident": ("tui.cli.incident", "declare, annotate, resolve and export incidents"),
 }
 
 
@@ -69,6 +69,22 @@ def _first_positional(argv: list[str]) -> str | None:
     return None
 
 
+def open_war_room(args: argparse.Namespace) -> int:
+    """`warroom` with no subcommand: the war room on the config found."""
+    from tui.core.config import ConfigError, find_config, load_config, permission_warnings
+
+    try:
+        config = load_config(find_config(config_arg(args)))
+    except ConfigError as exc:
+        print(exc.render(), file=sys.stderr)
+        return 2
+    for warning in permission_warnings(config):
+        print(f"warning: {warning}", file=sys.stderr)
+    from tui.app import run_app  # deferred: `warroom status` never imports textual
+
+    return run_app(config, read_only=args.read_only, author=args.author)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     command = _first_positional(argv)
@@ -76,11 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         _main_parser(None).error(f"unknown command {command!r} (see warroom --help)")
     args = _main_parser(command).parse_args(argv)
     if command is None:
-        from tui.run_cmd import run
-
-        return run(args)
+        return open_war_room(args)
     return int(importlib.import_module(COMMANDS[command][0]).run(args))
 
 
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

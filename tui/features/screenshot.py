@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
 
 from textual import events
+
+from tui.features.base import WarroomBase
 
 
 def screenshot_dir() -> Path:
@@ -26,30 +27,27 @@ def screenshot_dir() -> Path:
     return Path(state) / "warroom" / "screenshots"
 
 
-class ScreenshotMixin:
+class ScreenshotMixin(WarroomBase):
     """Mixed into the App before `App`."""
 
     def deliver_screenshot(self, filename: str | None = None, path: str | None = None,
                            time_format: str | None = None) -> str | None:
-        app: Any = self
         where = Path(path) if path else screenshot_dir()
         try:
             where.mkdir(mode=0o700, parents=True, exist_ok=True)
         except OSError as exc:
-            app.notify(f"screenshot not saved: cannot create {where}: {exc.strerror or exc}",
+            self.notify(f"screenshot not saved: cannot create {where}: {exc.strerror or exc}",
                        severity="error", markup=False)
             return None
-        return super().deliver_screenshot(filename, str(where), time_format)  # type: ignore[misc,no-any-return]
+        return super().deliver_screenshot(filename, str(where), time_format)
 
     def on_delivery_complete(self, event: events.DeliveryComplete) -> None:
         if event.name == "screenshot":
             event.prevent_default()  # Textual's own toast uses markup around the path
-            app: Any = self
-            app.notify(f"screenshot saved to {event.path}", markup=False, timeout=8)
+            self.notify(f"screenshot saved to {event.path}", markup=False, timeout=8)
 
     def on_delivery_failed(self, event: events.DeliveryFailed) -> None:
         if event.name == "screenshot":
             event.prevent_default()  # Textual's own toast gives no reason
-            app: Any = self
-            app.notify(f"screenshot not saved: {event.exception}", severity="error",
+            self.notify(f"screenshot not saved: {event.exception}", severity="error",
                        markup=False)

@@ -21,15 +21,15 @@ from rich.table import Table
 from rich.text import Text
 
 from tui.cli import config_arg
+from tui.cli.status_json import incident_json, to_json
 from tui.core.config import Config, ConfigError, find_config, load_config
 from tui.core.docker_model import ContainersSnapshot
 from tui.core.maintenance import in_maintenance
 from tui.core.model import CheckResult, State, utcnow
+from tui.core.state_text import state_text  # rich only: `status` never imports textual
 from tui.core.store import Store
 from tui.core.verdict import CONTAINERS, Exit, Verdict
-from tui.status_json import incident_json, to_json
-from tui.status_probe import probe_once
-from widgets.styles import state_text  # rich only: `status` still never imports textual
+from tui.engine.status_round import probe_once
 
 WORD_STYLE = {"OK": "green", "WARNING": "yellow", "CRITICAL": "bold red",
               "UNKNOWN": "magenta", "MAINTENANCE": "bold blue"}
