@@ -1,11 +1,12 @@
 """The logs tail: lines from several sources, bounded per source, delivered in batches.
 
 `LogHub(config, on_lines, ssh_pool)` starts one reader per `[[logs.sources]]` entry
-(`probes.logs_sources`). Each line is sanitized once (`clean_keep_sgr`: SGR colours kept,
-every other sequence and control removed), tagged with its source, classified
-(error/warn) and stored in the source's ring buffer (`deque(maxlen=buffer)`). Lines reach the
-UI through `on_lines(list[LogLine])` at most every `flush_interval`; if the UI falls behind,
-the pending batch stays bounded and `dropped` counts what it never saw.
+(`probes.logs_sources`) and is the `probes.logs_sink.LogSink` they write into. Each line is
+sanitized once (`clean_keep_sgr`: SGR colours kept, every other sequence and control
+removed), tagged with its source, classified (error/warn) and stored in the source's ring
+buffer (`deque(maxlen=buffer)`). Lines reach the UI through `on_lines(list[LogLine])` at most
+every `flush_interval`; if the UI falls behind, the pending batch stays bounded and `dropped`
+counts what it never saw.
 """
 
 from __future__ import annotations
@@ -14,15 +15,20 @@ import asyncio
 import itertools
 import re
 import time
-from collections import deque
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from tui.core.config.logs import LogsConfig, LogSource
+from tui.core.config.logs import LogsConfig
 from tui.core.logline import ERROR, MARKER, NORMAL, SEQ, WARN, LogLine
 from tui.core.sanitize import clean_keep_sgr, strip_sgr
 from tui.core.tasks import cancel_and_wait
+
+from .logs_sink import SourceBuffer
+from .logs_sources import reader_for
+
+__all__ = ["ERROR", "MARKER", "NORMAL", "WARN", "Classifier", "LogHub", "LogLine",
+           "SourceBuffer"]
 
 
 class Classifier:
@@ -38,17 +44,6 @@ class Classifier:
         if self.warn.search(plain):
             return WARN
         return NORMAL
-
-
-class SourceBuffer:
-    """The ring buffer of one source plus counters."""
-
-    def __init__(self, source: LogSource, size: int) -> None:
-        self.source = source
-        self.tag = source.tag
-        self.lines: deque[LogLine] = deque(maxlen=size)
-        self.received = 0
-        self.status = "starting"
 
 
 class LogHub:
@@ -72,8 +67,6 @@ class LogHub:
         self._loop: asyncio.AbstractEventLoop | None = None
 
     def start(self) -> None:
-        from .logs_sources import reader_for
-
         self._loop = asyncio.get_running_loop()
         for buf in self.buffers.values():
             reader = reader_for(buf.source, self, buf)
