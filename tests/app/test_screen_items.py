@@ -16,9 +16,10 @@ from tests.app.keys import burst, keys_applied
 from tests.app.screen import screen_text, wait_screen, widget_text
 from tests.app.test_snapshots import frozen_app
 from tui.app import WarroomApp
+from tui.core.attempts import PreflightResult
 from tui.core.config import parse_config
 from tui.core.incident import ops
-from tui.screens.confirm import CheckLine, ConfirmScreen
+from tui.screens.confirm import ConfirmScreen
 from widgets.incident_clock import IncidentClockPanel
 
 
@@ -105,7 +106,7 @@ async def test_letters_answer_only_a_dialog_that_asks_for_no_text() -> None:
         assert app.screen is not simple  # n answered No
 
         failed = ConfirmScreen("Run rollback?", "rollback", "local",
-                               checks=[CheckLine("idle green", False, "DOWN")])
+                               checks=[PreflightResult("idle green", False, "DOWN")])
         app.push_screen(failed)
         await pilot.pause()
         reason = failed.query_one("#confirm-reason", Input)

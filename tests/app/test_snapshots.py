@@ -86,13 +86,14 @@ def test_override_reason_dialog(snap_compare):
     """A failed preflight: the reason field has focus, no letter answers (Esc / Enter shown)."""
 
     async def failed(pilot):
-        from tui.screens.confirm import CheckLine, ConfirmScreen
+        from tui.core.attempts import PreflightResult
+        from tui.screens.confirm import ConfirmScreen
 
         pilot.app.push_screen(ConfirmScreen(
             "Run rollback?", "switch traffic back to the idle color", "local",
             ["/srv/deploy/bluegreen.sh", "rollback"], production="shop-production",
-            checks=[CheckLine("idle blue", False, "api-blue is DOWN (HTTP 503)", 2.0),
-                    CheckLine("color", True, "all sources agree: green", 2.0)]))
+            checks=[PreflightResult("idle blue", False, "api-blue is DOWN (HTTP 503)", 2.0),
+                    PreflightResult("color", True, "all sources agree: green", 2.0)]))
         await pilot.pause()
 
     assert snap_compare(frozen_app(), terminal_size=(80, 24), run_before=failed,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 from rich.table import Table
@@ -22,6 +22,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Input, Static
 
+from tui.core.attempts import PreflightResult
 from tui.screens.modal import WarroomModal
 
 
@@ -31,14 +32,6 @@ class ConfirmResult:
 
     confirmed: str
     override_reason: str | None = None
-
-
-@dataclass(frozen=True)
-class CheckLine:
-    label: str
-    ok: bool
-    reason: str
-    age: float | None = None
 
 
 class ConfirmScreen(WarroomModal[ConfirmResult | None]):
@@ -71,7 +64,7 @@ class ConfirmScreen(WarroomModal[ConfirmResult | None]):
     def __init__(
         self, title: str, what: str, where: str, command: Sequence[str] | str = "", *,
         details: Sequence[tuple[str, str]] = (), typed: str | None = None,
-        checks: Sequence[CheckLine] = (), data_age: float | None = None,
+        checks: Sequence[PreflightResult] = (), data_age: float | None = None,
         production: str | None = None, warnings: Sequence[str] = (),
         confirm_label: str = "Run",
     ) -> None:
@@ -225,9 +218,9 @@ def plan_screen(plan: Any, executor: Any) -> ConfirmScreen:
         warnings.append("shell = true: the script runs through sh -c")
     if plan.error:
         warnings.append(plan.error)
-    checks = [CheckLine(p.label, p.ok, executor.redact(p.reason), p.age) for p in plan.preflight]
+    checks = [replace(p, reason=executor.redact(p.reason)) for p in plan.preflight]
     if plan.error:
-        checks.append(CheckLine("command", False, plan.error))
+        checks.append(PreflightResult("command", False, plan.error))
     env_name = executor.config.environment.name
     return ConfirmScreen(
         f"Run {action.name}?", action.description or action.name, plan.target,
