@@ -19,13 +19,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from . import checks
 from .convert import check
-
-if TYPE_CHECKING:
-    from .schema import Config
 
 PLACEHOLDERS = ("active", "idle", "env", "container")
 PANEL_KEYS = ("R", "S", "T", "I", "f", "e", "E", "w", "t", "slash", "X", "v", "s", "G", "end")
@@ -179,60 +176,3 @@ class Operator:
     cancel_key: str = field(default="x", metadata=check(_key))
     """Stops the running action (the process group locally, the channel remotely)."""
 
-
-def action_issues(config: Config) -> list[tuple[str, str]]:
-    """Rules across actions and the rest of the config: names, keys, hosts, references."""
-    issues: list[tuple[str, str]] = []
-    actions = config.actions
-    for label, values in (("name", [a.name for a in actions]), ("key", [a.key for a in actions])):
-        for dup in checks.duplicates(values):
-            index = len(values) - 1 - values[::-1].index(dup)
-            issues.append((f"actions[{index}].{label}", f"duplicate action {label} {dup!r}"))
-    operator = config.operator
-    reserved = {**dict.fromkeys(RESERVED_KEYS, "an app binding"),
-                operator.arm_key: "operator.arm_key", operator.cancel_key: "operator.cancel_key"}
-    if operator.arm_key == operator.cancel_key:
-        issues.append(("operator.cancel_key", "must differ from operator.arm_key"))
-    for key in (operator.arm_key, operator.cancel_key):
-        if key in RESERVED_KEYS:
-            issues.append(("operator", f"key {key!r} is taken by an app binding"))
-    colors = config.color.colors if config.color else ()
-    services = {s.name for s in config.services}
-    for i, action in enumerate(actions):
-        where = f"actions[{i}]"
-        if action.key in reserved:
-            issues.append((f"{where}.key", f"key {action.key!r} is taken by "
-                           f"{reserved[action.key]} (reserved: {', '.join(RESERVED_KEYS)})"))
-        if action.host != "local" and action.host not in config.hosts:
-            known = ", ".join(sorted(config.hosts)) or "none"
-            issues.append((f"{where}.host", f"unknown host {action.host!r} (hosts defined: "
-                           f"{known}; or use 'local')"))
-        for j, target in enumerate(action.refresh):
-            if target not in REFRESH_TARGETS and target not in services:
-                issues.append((f"{where}.refresh[{j}]", f"unknown refresh target {target!r} "
-                               f"(use {', '.join(REFRESH_TARGETS)} or a service name)"))
-        for j, cond in enumerate(action.preflight):
-            if cond.check == "service" and cond.name not in services:
-                issues.append((f"{where}.preflight[{j}].name", f"no service named {cond.name!r}"))
-            for attr in ("color", "live"):
-                value = getattr(cond, attr)
-                if value and "{" not in value and colors and value not in colors:
-                    issues.append((f"{where}.preflight[{j}].{attr}",
-                                   f"{value!r} is not one of the colors {colors}"))
-        needs_color = any(
-            p in ("active", "idle")
-            for text in (*action.argv, *action.env.values(), action.expect_color or "",
-                         *(c.color or "" for c in action.preflight),
-                         *(c.live or "" for c in action.preflight))
-            for p in _safe_placeholders(text)
-        )
-        if needs_color and config.color is None:
-            issues.append((where, "uses {active}/{idle} but there is no [color] section"))
-    return issues
-
-
-def _safe_placeholders(text: str) -> list[str]:
-    try:
-        return placeholders(text)
-    except ValueError:
-        return []

@@ -14,6 +14,7 @@ from .errors import ConfigError, ConfigIssue
 from .interpolate import environment, interpolate, read_env_file
 from .schema import Config
 from .toml_lines import LineIndex
+from .validate import config_issues
 
 MAX_CONFIG_BYTES = 2_000_000
 
@@ -75,6 +76,9 @@ def parse_config(
     data["__source__"] = name
     data["__base_dir__"] = str(base)
     config = build(Config, data, ctx)
+    if isinstance(config, Config):  # built (not broken): the rules across sections
+        for key, message in config_issues(config):
+            ctx.error(key, message)
     if ctx.issues:
         raise ConfigError(name, ctx.issues)
     return config

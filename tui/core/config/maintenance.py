@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from . import checks
 from .convert import check
 
 if TYPE_CHECKING:
-    from .schema import Config
+    from .actions import Action
 
 
 @dataclass(frozen=True)
@@ -72,30 +72,6 @@ class MaintenanceConfig:
         return issues
 
 
-def maintenance_issues(config: Config) -> list[tuple[str, str]]:
-    """Cross-section rules: named services and action exist, the host is known."""
-    m = config.maintenance
-    if m is None:
-        return []
-    issues: list[tuple[str, str]] = []
-    known = {s.name for s in config.services}
-    for i, name in enumerate(m.services):
-        if name not in known:
-            issues.append((f"maintenance.services[{i}]", f"no service named {name!r}"))
-    if m.action:
-        action = next((a for a in config.actions if a.name == m.action), None)
-        if action is None:
-            names = ", ".join(a.name for a in config.actions) or "none"
-            issues.append(("maintenance.action", f"no action named {m.action!r} "
-                           f"(actions: {names})"))
-        elif any("{" in item for item in (*action.argv, *action.env.values())):
-            issues.append(("maintenance.action", f"action {m.action!r} uses live placeholders; "
-                           "give the status command as 'argv' here"))
-    if m.argv and m.host != "local" and m.host not in config.hosts:
-        issues.append(("maintenance.host", f"unknown host {m.host!r}"))
-    return issues
-
-
 @dataclass(frozen=True)
 class StatusCommand:
     """The resolved maintenance status command (from `argv` or the named action)."""
@@ -107,7 +83,17 @@ class StatusCommand:
     env: dict[str, str]
 
 
-def status_command(config: Config) -> StatusCommand | None:
+class _WithMaintenance(Protocol):
+    """What `status_command` reads of a Config (its sections, not the whole schema)."""
+
+    @property
+    def maintenance(self) -> MaintenanceConfig | None: ...
+
+    @property
+    def actions(self) -> tuple[Action, ...]: ...
+
+
+def status_command(config: _WithMaintenance) -> StatusCommand | None:
     m = config.maintenance
     if m is None or not m.has_command:
         return None

@@ -1,7 +1,8 @@
 """The root of the config schema: environment, probe defaults, hosts, services, color.
 
 Later features add their own section modules beside this one (containers, logs, actions,
-incident) and a field here.
+incident) and a field here. Rules that need the whole config (hosts, services, actions named
+across sections) live in `validate.py`, which the loader runs after building.
 """
 
 from __future__ import annotations
@@ -10,13 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import checks
-from .actions import Action, Operator, action_issues
+from .actions import Action, Operator
 from .color import ColorConfig
 from .containers import ContainersConfig
 from .convert import check
 from .incident import IncidentPolicy
 from .logs import LogsConfig
-from .maintenance import MaintenanceConfig, maintenance_issues
+from .maintenance import MaintenanceConfig
 from .services import Service
 
 
@@ -88,32 +89,3 @@ class Config:
 
     def service(self, name: str) -> Service | None:
         return next((s for s in self.services if s.name == name), None)
-
-    def _check(self) -> list[tuple[str, str]]:
-        issues: list[tuple[str, str]] = []
-        names = [s.name for s in self.services]
-        for dup in checks.duplicates(names):
-            index = len(names) - 1 - names[::-1].index(dup)
-            issues.append((f"services[{index}].name", f"duplicate service name {dup!r}"))
-        colors = self.color.colors if self.color else ()
-        for i, service in enumerate(self.services):
-            if service.color and colors and service.color not in colors:
-                issues.append((f"services[{i}].color", f"{service.color!r} is not one of {colors}"))
-        if self.color:
-            for i, source in enumerate(self.color.sources):
-                if source.host != "local" and source.host not in self.hosts:
-                    issues.append((f"color.sources[{i}].host", _unknown_host(source.host, self)))
-        for i, name in enumerate(self.containers.hosts if self.containers else ()):
-            if name != "local" and name not in self.hosts:
-                issues.append((f"containers.hosts[{i}]", _unknown_host(name, self)))
-        for i, log in enumerate(self.logs.sources if self.logs else ()):
-            if log.host != "local" and log.host not in self.hosts:
-                issues.append((f"logs.sources[{i}].host", _unknown_host(log.host, self)))
-        issues.extend(action_issues(self))
-        issues.extend(maintenance_issues(self))
-        return issues
-
-
-def _unknown_host(name: str, config: Config) -> str:
-    known = ", ".join(sorted(config.hosts)) or "none"
-    return f"unknown host {name!r} (hosts defined: {known}; or use 'local')"
