@@ -26,7 +26,7 @@ from tests.app.keys import burst, keys_applied, one_by_one
 from tests.app.test_snapshots import FrozenMonitor
 from tui.app import WarroomApp
 from tui.core.config import load_config
-from tui.core.incident import ops
+from tui.core.incident import Declaration, ops
 from tui.core.journal import Journal
 from tui.core.model import CheckResult, ColorReading, ColorResult, State, utcnow
 from tui.core.store import Store
@@ -152,7 +152,7 @@ async def test_typing_into_a_dialog_never_reaches_beneath(app: WarroomApp, dialo
         app._dispatch_action = spy  # type: ignore[method-assign]
         feed(app)
         if dialog.incident:
-            ops.declare(app.incident_live.incidents, title="fuzz", author="fuzz@test")
+            ops.declare(app.incident_live.incidents, Declaration("fuzz"), author="fuzz@test")
             app.incident_poll()
         failsafes = KeyOrderMixin.key_failsafes
         rng = random.Random(f"{dialog.name}-seed")

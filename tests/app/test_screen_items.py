@@ -18,7 +18,7 @@ from tests.app.test_snapshots import frozen_app
 from tui.app import WarroomApp
 from tui.core.attempts import PreflightResult
 from tui.core.config import parse_config
-from tui.core.incident import ops
+from tui.core.incident import Declaration, ops
 from tui.screens.confirm import ConfirmScreen
 from widgets.incident_clock import IncidentClockPanel
 
@@ -61,8 +61,9 @@ async def test_the_whole_incident_panel_is_readable_at_80x24(tmp_path: Path) -> 
     app = frozen_app()
     async with app.run_test(size=(80, 24)) as pilot:
         now = app.clock()
-        state = ops.declare(app.incident_live.incidents, title="checkout down", author="ann",
-                            start=now - dt.timedelta(minutes=3))
+        state = ops.declare(app.incident_live.incidents,
+                            Declaration("checkout down", start=now - dt.timedelta(minutes=3)),
+                            author="ann")
         ops.set_milestone(state, "detected", author="ann", at=now - dt.timedelta(minutes=2))
         app.incident_poll()
         await pilot.pause()

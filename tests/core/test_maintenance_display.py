@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from tui.core.config import parse_config
-from tui.core.incident import Incidents
+from tui.core.incident import Declaration, Incidents
 from tui.core.incident.export_common import describe
 from tui.core.incident.export_postmortem import postmortem
 from tui.core.incident.export_status import status_update
@@ -92,7 +92,7 @@ def test_maintenance_in_the_journal_timeline_and_exports() -> None:
     room = Room()
     room.answer(0, "api-live", State.OK, "HTTP 200")
     room.answer(0, "api-idle", State.OK, "HTTP 200")
-    declare(room.incidents, title="planned work", severity="P3", start=room.at(1))
+    declare(room.incidents, Declaration("planned work", "P3", start=room.at(1)))
     room.live.load()
     room.answer(10, "api-live", State.DOWN, PLANNED)
     room.answer(11, "api-live", State.DOWN, PLANNED)  # the same state again: nothing new

@@ -22,6 +22,7 @@ from tui.core.incident import (
     QUESTIONS,
     SCOPES,
     STATUSES,
+    Declaration,
     IncidentError,
     Incidents,
     IncidentState,
@@ -168,12 +169,11 @@ def _dispatch(args: argparse.Namespace, incidents: Incidents, author: str | None
     when = (lambda text: parse_when(text, now) if text else None)  # noqa: E731
     if cmd == "open":
         audit = Journal(incidents.audit_path).load().entries
-        state = ops.declare(
-            incidents, title=args.title, severity=args.severity,
-            commander=args.commander or author or "", scope=args.scope,
-            scope_detail=args.scope_detail, impact=args.impact, start=when(args.start),
-            author=author, allow_concurrent=args.force, answers=_answers(args),
-            failing=failing_checks(audit))
+        declaration = Declaration(
+            args.title, args.severity, args.commander or author or "", args.scope,
+            args.scope_detail, args.impact, when(args.start), _answers(args))
+        state = ops.declare(incidents, declaration, author=author,
+                            allow_concurrent=args.force, failing=failing_checks(audit))
         print(f"declared {state.id} ({state.severity}) — journal {state.path}")
         signal = first_signal(audit)
         if not args.start and signal is not None and signal.event_time < state.start:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from tui.core.incident import IncidentError, Incidents, IncidentState, ops
+from tui.core.incident import Declaration, IncidentError, Incidents, IncidentState, ops
 from tui.core.incident.export_common import describe
 from tui.core.incident.export_postmortem import postmortem
 from tui.core.incident.export_status import status_update
@@ -27,7 +27,7 @@ from tui.core.maintenance import in_maintenance
 from tui.core.model import ColorResult, Transition, utcnow
 from tui.core.verdict import Verdict, verdict
 from tui.features.base import WarroomBase
-from tui.screens.incident import DeclareRequest, DeclareScreen, FirstSignal, IncidentScreen
+from tui.screens.incident import DeclareScreen, FirstSignal, IncidentScreen
 from tui.screens.incident_history import HistoryScreen
 from tui.screens.note import NoteRequest, NoteScreen
 from widgets.incident_clock import IncidentClockPanel
@@ -222,18 +222,14 @@ class IncidentMixin(WarroomBase):
             self.push_screen(IncidentScreen(self.incident_live.clock(utcnow()),
                                             self.config.incident), self._incident_choice)
 
-    def _declared(self, request: DeclareRequest | None) -> None:
-        if request is None:
+    def _declared(self, declaration: Declaration | None) -> None:
+        if declaration is None:
             return
         incidents = self.incident_live.incidents
         failing = failing_checks(self.incident_live.entries, self.current_states())
-        self._write(partial(ops.declare, incidents, title=request.title,
-                            severity=request.severity, commander=request.commander,
-                            scope=request.scope, scope_detail=request.scope_detail,
-                            impact=request.impact, start=request.start,
-                            author=self.incident_live.author, answers=request.answers,
-                            failing=failing),
-                    f"incident declared: {request.title} ({request.severity})")
+        self._write(partial(ops.declare, incidents, declaration,
+                            author=self.incident_live.author, failing=failing),
+                    f"incident declared: {declaration.title} ({declaration.severity})")
 
     def _incident_choice(self, choice: tuple[str, ...] | None,
                          target: IncidentState | None = None) -> None:

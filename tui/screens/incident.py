@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
@@ -14,26 +14,21 @@ from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from tui.core.config.incident import IncidentPolicy
-from tui.core.incident import MILESTONES, QUESTIONS, SCOPES, STATUSES, classify, parse_when
+from tui.core.incident import (
+    MILESTONES,
+    QUESTIONS,
+    SCOPES,
+    STATUSES,
+    Declaration,
+    classify,
+    parse_when,
+)
 from tui.core.incident.live import ClockView
 from tui.core.incident.model import SCOPE_LABELS
 from tui.core.model import utcnow
 from tui.core.sanitize import one_line
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.modal import WarroomModal
-
-
-@dataclass(frozen=True)
-class DeclareRequest:
-    title: str
-    severity: str
-    commander: str
-    scope: str
-    scope_detail: str
-    impact: str
-    start: dt.datetime | None
-    answers: dict[str, str] = field(default_factory=dict)
-    """The classifier's answers (accessible, data_risk, users, worsening): journaled."""
 
 
 @dataclass(frozen=True)
@@ -51,7 +46,7 @@ def _start_text(at: dt.datetime) -> str:
     return at.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-class DeclareScreen(WarroomModal[DeclareRequest | None]):
+class DeclareScreen(WarroomModal[Declaration | None]):
     """The declaration form: title and start (prefilled with the first signal) first, so both
     show without scrolling at 80x24. Escape cancels — after asking, once something was typed;
     the classifier keeps suggesting a severity."""
@@ -207,7 +202,7 @@ class DeclareScreen(WarroomModal[DeclareRequest | None]):
             self.query_one("#start", Input).focus()
             return
         value = lambda wid: self.query_one(wid, Input).value.strip()  # noqa: E731
-        self.dismiss(DeclareRequest(
+        self.dismiss(Declaration(
             title, str(self.query_one("#severity", Select).value), value("#commander"),
             str(self.query_one("#scope", Select).value), value("#scope_detail"),
             value("#impact"), start, self.answers()))

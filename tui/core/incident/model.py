@@ -42,6 +42,25 @@ OPS = ("open", "severity", "status", "milestone", "set", "update", "resolve")
 SUCCESS = ("ok", "success", "succeeded", "finished", "done")
 
 
+@dataclass(frozen=True)
+class Declaration:
+    """What a person declares (the declare form, `warroom incident open`): the ``open``
+    entry's fields. `ops.declare` checks it and writes that entry; `fold` turns the entry
+    into an `IncidentState`."""
+
+    title: str
+    severity: str | None = None
+    """None: the policy's default."""
+    commander: str = ""
+    scope: str = "platform"
+    scope_detail: str = ""
+    impact: str = ""
+    start: dt.datetime | None = None
+    """None: now; may be backdated to the first signal."""
+    answers: dict[str, str] = field(default_factory=dict)
+    """The classifier's answers (accessible, data_risk, users, worsening): journaled."""
+
+
 @dataclass
 class IncidentState:
     """Everything known about one incident after folding its journal."""

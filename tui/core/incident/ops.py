@@ -12,7 +12,15 @@ from ..journal import Entry, Journal, format_time
 from ..model import utcnow
 from . import marks
 from .files import Incidents
-from .model import MILESTONES, SCOPES, SETTABLE, STATUSES, IncidentState, order_conflict
+from .model import (
+    MILESTONES,
+    SCOPES,
+    SETTABLE,
+    STATUSES,
+    Declaration,
+    IncidentState,
+    order_conflict,
+)
 
 MAX_NOTE = 16_000
 """Longest note text (characters); the journal line limit is 64 KiB."""
@@ -42,37 +50,35 @@ def check_order(state: IncidentState, name: str, at: dt.datetime) -> None:
 
 
 def declare(
-    incidents: Incidents, *, title: str, severity: str | None = None, commander: str = "",
-    scope: str = "platform", scope_detail: str = "", impact: str = "",
-    start: dt.datetime | None = None, author: str | None = None, allow_concurrent: bool = False,
-    answers: dict[str, str] | None = None, failing: list[dict[str, str]] | None = None,
+    incidents: Incidents, declaration: Declaration, *, author: str | None = None,
+    allow_concurrent: bool = False, failing: list[dict[str, str]] | None = None,
 ) -> IncidentState:
-    """Open a new incident (its own journal file) and return its state. ``answers`` are the
-    classifier's (accessible, data_risk, users, worsening); ``failing`` the checks failing
-    now ({key, state, reason}) — both reach the post-mortem's impact table."""
-    policy = incidents.policy
-    title = title.strip()
+    """Open a new incident (its own journal file) and return its state. The declaration's
+    ``answers`` (the classifier's) and ``failing``, the checks failing now ({key, state,
+    reason}), both reach the post-mortem's impact table."""
+    policy, d = incidents.policy, declaration
+    title = d.title.strip()
     if not title:
         raise IncidentError("an incident needs a title")
-    level = policy.level(severity or policy.default)
+    level = policy.level(d.severity or policy.default)
     if level is None:
-        raise IncidentError(f"unknown severity {severity!r} (known: {_names(incidents)})")
-    if scope not in SCOPES:
+        raise IncidentError(f"unknown severity {d.severity!r} (known: {_names(incidents)})")
+    if d.scope not in SCOPES:
         raise IncidentError(f"scope must be one of {', '.join(SCOPES)}")
     current = incidents.current()
     if current is not None and not allow_concurrent:
         raise IncidentError(f"incident {current.id} ({current.title!r}) is still open; "
                             "resolve it first or declare with allow_concurrent")
-    now = utcnow()
+    now, start = utcnow(), d.start
     if start is not None and start > now + FUTURE_SLACK:
         raise OrderError(f"the start {format_time(start)} is in the future")
     data: dict[str, Any] = {
-        "op": "open", "title": title, "severity": level.name, "commander": commander,
-        "scope": scope, "scope_detail": scope_detail, "impact": impact,
+        "op": "open", "title": title, "severity": level.name, "commander": d.commander,
+        "scope": d.scope, "scope_detail": d.scope_detail, "impact": d.impact,
         "status": "investigating",
     }
-    if answers:
-        data["answers"] = {k: v for k, v in answers.items() if k != "scope" and v}
+    if d.answers:
+        data["answers"] = {k: v for k, v in d.answers.items() if k != "scope" and v}
     if failing:
         data["failing"] = [dict(f) for f in failing][:50]
     path = incidents.new_path(title, now)
