@@ -126,7 +126,7 @@ async def bench_tui_visibility(repo: Path, samples: int) -> list[float]:
             marker = f"visible-{i}"
             code = (f"import sys; sys.path.insert(0, {str(repo)!r}); from pathlib import Path; "
                     f"from tui.core.journal import Journal; "
-                    f"Journal(Path({str(app.incident_live.journal.path)!r})).append('note', "
+                    f"Journal(Path({str(app.incident_tracker.journal.path)!r})).append('note', "
                     f"{{'text': {marker!r}}})")
             await asyncio.to_thread(subprocess.run, [sys.executable, "-c", code], check=True)
             written = time.monotonic()  # the writer process has returned: entry is durable

@@ -253,7 +253,7 @@ async def run_soak(args: argparse.Namespace, config_path: Path) -> tuple[list[Sa
             threads=threads, tasks=len(asyncio.all_tasks()), objects=len(gc.get_objects()),
             lines=sum(b.received for b in hub.buffers.values()) if hub else 0,
             transitions=transitions[0], cpu_s=usage.ru_utime + usage.ru_stime,
-            entries=len(getattr(getattr(app, "incident_live", None), "entries", ()))))
+            entries=len(getattr(getattr(app, "incident_tracker", None), "entries", ()))))
         s = samples[-1]
         if (s.t >= args.warmup and not kinds) or time.monotonic() + args.sample >= end:
             kinds.append(task_kinds())

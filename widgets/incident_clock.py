@@ -8,7 +8,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from tui.core.incident.clock import mmss
-from tui.core.incident.live import ClockView
+from tui.core.incident.tracker import ClockView
 from tui.core.sanitize import one_line
 from widgets.incident_compact import NARROW, render_compact
 from widgets.steady import SteadyStatic

@@ -129,7 +129,7 @@ async def settle(app: WarroomApp, pilot: Any) -> None:
         if not any(r.running for r in app.executor.runs.values()):
             break
         await pilot.pause(0.05)
-    await app.incident_writer._queue.join()
+    await app.journal_writer._queue.join()
     app.incident_poll()
     await pilot.pause()
 
@@ -152,7 +152,7 @@ async def test_typing_into_a_dialog_never_reaches_beneath(app: WarroomApp, dialo
         app._dispatch_action = spy  # type: ignore[method-assign]
         feed(app)
         if dialog.incident:
-            ops.declare(app.incident_live.incidents, Declaration("fuzz"), author="fuzz@test")
+            ops.declare(app.incident_tracker.incidents, Declaration("fuzz"), author="fuzz@test")
             app.incident_poll()
         failsafes = KeyOrderMixin.key_failsafes
         rng = random.Random(f"{dialog.name}-seed")

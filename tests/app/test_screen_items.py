@@ -61,7 +61,7 @@ async def test_the_whole_incident_panel_is_readable_at_80x24(tmp_path: Path) -> 
     app = frozen_app()
     async with app.run_test(size=(80, 24)) as pilot:
         now = app.clock()
-        state = ops.declare(app.incident_live.incidents,
+        state = ops.declare(app.incident_tracker.incidents,
                             Declaration("checkout down", start=now - dt.timedelta(minutes=3)),
                             author="ann")
         ops.set_milestone(state, "detected", author="ann", at=now - dt.timedelta(minutes=2))

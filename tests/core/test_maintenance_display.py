@@ -14,9 +14,9 @@ from tui.core.incident import Declaration, Incidents
 from tui.core.incident.export_common import describe
 from tui.core.incident.export_postmortem import postmortem
 from tui.core.incident.export_status import status_update
-from tui.core.incident.live import IncidentLive
 from tui.core.incident.ops import declare
 from tui.core.incident.signal import first_signal
+from tui.core.incident.tracker import IncidentTracker
 from tui.core.maintenance import MaintenanceWatch, mark_maintenance
 from tui.core.model import CheckResult, State, Transition, utcnow
 from tui.core.store import Store
@@ -47,7 +47,7 @@ class Room:
         self.config = parse_config(CONFIG)
         self.store = Store()
         self.incidents = Incidents.from_config(self.config)
-        self.live = IncidentLive(self.incidents, author="test")
+        self.live = IncidentTracker(self.incidents, author="test")
         self.watch = MaintenanceWatch()
         self.toasts: list[str] = []
         self.store.on_transition(self.record)

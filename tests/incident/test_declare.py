@@ -75,11 +75,11 @@ async def test_declare_at_80x24_starts_at_the_first_signal_and_journals_the_answ
         screen.query_one("#q-users", Select).value = "many"
         await pilot.press(*"API down", "ctrl+s")
         await _settle(app, pilot)
-        state = app.incident_live.state
+        state = app.incident_tracker.state
         assert state is not None and state.start == first  # exact, not rounded
         assert state.answers == {"data_risk": "yes", "users": "many"}
         assert {f["key"] for f in state.failing} == {"api", "web"}
-        md = postmortem(state, app.config.incident, utcnow(), app.incident_live.prelude)
+        md = postmortem(state, app.config.incident, utcnow(), app.incident_tracker.prelude)
         assert "| Data at risk | Yes (answered at declaration) |" in md
         assert "| Approximate user count | Many (answered at declaration) |" in md
         assert "| Features degraded | api (DOWN), web (DEGRADED) |" in md
@@ -99,7 +99,7 @@ async def test_escape_asks_before_throwing_a_filled_form_away() -> None:
         assert app.screen.query_one("#title", Input).value == "half typed"
         await pilot.press("escape", "y")
         assert not isinstance(app.screen, (DeclareScreen, ConfirmScreen))
-        assert app.incident_live.state is None
+        assert app.incident_tracker.state is None
 
 
 async def test_tui_refuses_an_out_of_order_milestone_with_the_conflict(tmp_path: Path) -> None:
@@ -116,7 +116,7 @@ async def test_tui_refuses_an_out_of_order_milestone_with_the_conflict(tmp_path:
         await _settle(app, pilot)
         messages = [n.message for n in app._notifications]
         assert any("refused: detected" in m and "is after mitigated" in m for m in messages)
-        state = app.incident_live.state
+        state = app.incident_tracker.state
         assert "detected" not in state.milestones
         assert not any(e.data.get("milestone") == "detected" for e in
                        Journal(state.path).load().entries)
@@ -134,7 +134,7 @@ async def test_a_resolved_incident_exports_its_postmortem_from_the_tui(tmp_path:
         assert isinstance(app.screen, IncidentScreen)
         await pilot.press("enter")  # first choice: the post-mortem
         await _settle(app, pilot)
-        state = app.incident_live.last_resolved
+        state = app.incident_tracker.last_resolved
         assert state is not None
         written = state.path.with_name(f"{state.id}.postmortem.md")
         text = written.read_text()

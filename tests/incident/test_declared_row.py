@@ -10,7 +10,7 @@ from tui.app import WarroomApp
 from tui.core.config import parse_config
 from tui.core.incident import Incidents
 from tui.core.incident.export_postmortem import postmortem, row_time
-from tui.core.incident.live import IncidentLive
+from tui.core.incident.tracker import IncidentTracker
 from tui.core.journal import Journal
 from tui.core.model import utcnow
 from widgets.timeline import TimelinePanel, entry_text
@@ -36,7 +36,7 @@ def _outage_declared_later(tmp_path: Path, incidents: Incidents) -> tuple[str, d
 def test_live_timeline_rows_put_the_declaration_at_its_entry_time(tmp_path: Path) -> None:
     incidents = Incidents.from_config(parse_config(CONFIG))
     _, first = _outage_declared_later(tmp_path, incidents)
-    live = IncidentLive(incidents)
+    live = IncidentTracker(incidents)
     live.load()
     state = live.state
     assert state is not None and state.start == first and state.declared_at > first
@@ -61,7 +61,7 @@ async def test_the_timeline_panel_reads_the_declaration_time(tmp_path: Path) -> 
     app = WarroomApp(parse_config(CONFIG), author="ann@tui")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        state = app.incident_live.state
+        state = app.incident_tracker.state
         assert state is not None
         lines = [str(o.prompt) for o in app.query_one(TimelinePanel)._options]
         declared = [i for i, line in enumerate(lines) if "Incident declared" in line]

@@ -18,7 +18,7 @@ from tui.core.auto_events import without_amended
 from tui.core.config import load_config
 from tui.core.incident import Incidents
 from tui.core.incident.export_common import describe
-from tui.core.incident.live import IncidentLive
+from tui.core.incident.tracker import IncidentTracker
 from tui.core.journal import Entry, Journal
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -181,7 +181,7 @@ def test_a_crash_loop_is_one_row_with_a_count(tmp_path, container_factory, war_r
     loop = visible[-1]
     assert describe(loop).startswith(f"Container {name}: restarting ×{loop.data['count']} since")
     # the timeline shows that one row too
-    live = IncidentLive(Incidents.from_config(load_config(config)))
+    live = IncidentTracker(Incidents.from_config(load_config(config)))
     live.load()
     shown = [e for e, _ in live.timeline(500) if e.data.get("name") == name]
     assert [e.id for e in shown] == [e.id for e in visible]

@@ -29,7 +29,7 @@ def _timeline(app: WarroomApp) -> list[str]:
 
 async def _settle(app: WarroomApp, pilot) -> None:
     """Wait until every queued journal write ran, then poll once (no sleeping on time)."""
-    await app.incident_writer._queue.join()
+    await app.journal_writer._queue.join()
     await pilot.pause()
     app.incident_poll()
     await pilot.pause()
@@ -42,7 +42,7 @@ async def test_declare_note_milestone_and_others_entries_in_the_tui(tmp_path: Pa
         await pilot.press("n", *"seen [b]503[/b]", "ctrl+s")
         await _settle(app, pilot)
         assert any("seen [b]503[/b]" in line for line in _timeline(app))  # markup literal
-        audit = Journal(app.incident_live.incidents.audit_path)
+        audit = Journal(app.incident_tracker.incidents.audit_path)
         assert audit.load().entries[-1].text() == "seen [b]503[/b]"
         # hostile text from another writer is stored as given but shown inert
         audit.append("note", {"text": "evil \x1b]52;c;AAAA\x07\x1b[2J\x9b31m [$x] done"})
@@ -55,7 +55,7 @@ async def test_declare_note_milestone_and_others_entries_in_the_tui(tmp_path: Pa
         # declare with the form; the classifier preselects the severity
         await pilot.press("i", *"Checkout down", "ctrl+s")
         await _settle(app, pilot)
-        state = app.incident_live.state
+        state = app.incident_tracker.state
         assert state is not None and state.title == "Checkout down"
         assert state.severity == "P1" and state.commander == "ann@tui"
         clock = str(app.query_one(IncidentClockPanel).render())
@@ -72,7 +72,7 @@ async def test_declare_note_milestone_and_others_entries_in_the_tui(tmp_path: Pa
         assert isinstance(app.screen, IncidentScreen)
         await pilot.press("enter")
         await _settle(app, pilot)
-        assert "detected" in app.incident_live.state.milestones
+        assert "detected" in app.incident_tracker.state.milestones
 
         # another writer (a second engineer's process, here the CLI) → shown at the next poll
         proc = warroom("--as", "bob@cli", "incident", "note", "from the other shell",
@@ -107,11 +107,11 @@ async def test_pin_and_correct_keep_the_original_author_and_time(tmp_path: Path)
                                     if timeline.get_option_at_index(i).id == noted)
         await pilot.press("p")
         await _settle(app, pilot)
-        journal = Journal(app.incident_live.journal.path)
+        journal = Journal(app.incident_tracker.journal.path)
         pin = journal.load().entries[-1]
         assert pin.kind == "pin" and pin.author == "ann@tui"  # the mark is ann's …
         assert pin.data == {"target": noted, "pinned": True}
-        original = next(e for e in app.incident_live.state.entries if e.id == noted)
+        original = next(e for e in app.incident_tracker.state.entries if e.id == noted)
         assert original.pinned and original.author == "bob@cli"  # … the note stays bob's
         assert any("★PINNED" in line and "bob@cli" in line for line in _timeline(app))
 
@@ -127,8 +127,8 @@ async def test_pin_and_correct_keep_the_original_author_and_time(tmp_path: Path)
         lines = _timeline(app)
         assert any("SUPERSEDED" in line and "rollbakc" in line for line in lines)
         assert any("CORRECTS" in line and "rollback started" in line for line in lines)
-        state = app.incident_live.state
-        md = postmortem(state, app.config.incident, utcnow(), app.incident_live.prelude)
+        state = app.incident_tracker.state
+        md = postmortem(state, app.config.incident, utcnow(), app.incident_tracker.prelude)
         row = next(line for line in md.splitlines() if "📌 rollback started" in line)
         assert "| bob@cli, corrected by ann@tui |" in row
         assert row.startswith(f"| {original.event_time:%Y-%m-%d %H:%M:%S} |")
@@ -169,12 +169,12 @@ async def test_note_with_evidence_snapshot_reaches_the_postmortem() -> None:
         app.screen.query_one("#evidence", Checkbox).value = True
         await pilot.press("ctrl+s")
         await _settle(app, pilot)
-        note = [e for e in Journal(app.incident_live.journal.path).load().entries
+        note = [e for e in Journal(app.incident_tracker.journal.path).load().entries
                 if e.kind == "note"][-1]
         assert note.data["evidence"]["checks"]["api"]["state"] == "DOWN"
         assert any("[evidence attached]" in line for line in _timeline(app))
-        state = app.incident_live.state
-        text = postmortem(state, app.config.incident, utcnow(), app.incident_live.prelude)
+        state = app.incident_tracker.state
+        text = postmortem(state, app.config.incident, utcnow(), app.incident_tracker.prelude)
         assert "Evidence — checks: api DOWN" in text
 
 

@@ -4,7 +4,7 @@
 
 Probes the config's services (and containers) with the real Monitor and ContainersProbe and
 journals what the app journals (every check transition, color change and container candidate
-through `IncidentLive`), until STOP_FILE exists. Prints one line per decision, flushed:
+through `IncidentTracker`), until STOP_FILE exists. Prints one line per decision, flushed:
 ``check api DOWN written|known``, ``container KEY EVENT written|known``.
 """
 
@@ -19,7 +19,7 @@ from typing import Any
 from tui.core.config import load_config
 from tui.core.container_events import ContainerWatch
 from tui.core.incident import Incidents
-from tui.core.incident.live import IncidentLive
+from tui.core.incident.tracker import IncidentTracker
 from tui.core.model import Transition
 from tui.core.store import Store
 from tui.engine.monitor import Monitor
@@ -32,7 +32,7 @@ def say(line: str) -> None:
 async def main(config_path: Path, stop_file: Path) -> None:
     config = load_config(config_path)
     store = Store()
-    live = IncidentLive(Incidents.from_config(config), author=f"child-{os.getpid()}")
+    live = IncidentTracker(Incidents.from_config(config), author=f"child-{os.getpid()}")
     live.load()
 
     def on_transition(t: Transition) -> None:

@@ -1,6 +1,6 @@
 """Each automatic event once: what to write, given what the journal already says.
 
-UI-free and pure. `IncidentLive` calls these inside `Journal.append_unless_known`, under the
+UI-free and pure. `IncidentTracker` calls these inside `Journal.append_unless_known`, under the
 journal's exclusive lock, with the newest journal entry about the same subject (one check,
 one container, one engine, the live color). So two war rooms on one journal write one entry,
 and a war room restarted compares what it sees now with what the journal last said — not with

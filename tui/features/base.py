@@ -20,7 +20,7 @@ from tui.core.config import Config
 from tui.core.store import Store
 
 if TYPE_CHECKING:
-    from tui.core.incident.live import IncidentLive, JournalWriter
+    from tui.core.incident.tracker import IncidentTracker, JournalWriter
     from tui.engine.actions import Executor, OperatorMode
     from tui.engine.monitor import Monitor
 
@@ -40,8 +40,8 @@ class WarroomBase(App[int]):
     operator: OperatorMode
     executor: Executor
     # owned by IncidentMixin
-    incident_live: IncidentLive
-    incident_writer: JournalWriter
+    incident_tracker: IncidentTracker
+    journal_writer: JournalWriter
 
     _panel_cache: dict[type[Widget], list[Any]]
 

@@ -62,11 +62,11 @@ class ContainersLogsMixin(WarroomBase):
             self._containers_watch = ContainerWatch()
         changes = self._containers_watch.changes(snapshot)  # candidates: the journal decides
         self._containers_journaled = snapshot
-        writer = getattr(self, "incident_writer", None)  # none before the incident mounts
+        writer = getattr(self, "journal_writer", None)  # none before the incident mounts
         if writer is None:
             return
         for data in changes:
-            writer.put(partial(self.incident_live.record_container, data, snapshot.at))
+            writer.put(partial(self.incident_tracker.record_container, data, snapshot.at))
 
     def on_log_lines(self, message: LogLines) -> None:
         for panel in self.panels(LogsPanel):

@@ -20,8 +20,8 @@ from tui.core.incident import Declaration, IncidentError, Incidents, IncidentSta
 from tui.core.incident.export_common import describe
 from tui.core.incident.export_postmortem import postmortem
 from tui.core.incident.export_status import status_update
-from tui.core.incident.live import ClockView, IncidentLive, JournalWriter
 from tui.core.incident.signal import failing_checks, first_signal
+from tui.core.incident.tracker import ClockView, IncidentTracker, JournalWriter
 from tui.core.journal import Entry
 from tui.core.maintenance import in_maintenance
 from tui.core.model import ColorResult, Transition, utcnow
@@ -42,52 +42,53 @@ class IncidentMixin(WarroomBase):
 
     # -- lifecycle ---------------------------------------------------------------------------
     def incident_mount(self) -> None:
-        self.incident_live = IncidentLive(Incidents.from_config(self.config), self.author)
-        self.incident_writer = JournalWriter(self._journal_error)
-        self.incident_live.load()
-        if self.incident_live.warnings:
-            skipped = len(self.incident_live.warnings)
+        self.incident_tracker = IncidentTracker(Incidents.from_config(self.config), self.author)
+        self.journal_writer = JournalWriter(self._journal_error)
+        self.incident_tracker.load()
+        if self.incident_tracker.warnings:
+            skipped = len(self.incident_tracker.warnings)
             self.notify(f"journal: {skipped} unreadable line(s) skipped — "
                        "`warroom incident status` lists them", severity="warning",
                        markup=False, timeout=10)
-        self.run_worker(self.incident_writer.run(), group="journal", exit_on_error=False)
+        self.run_worker(self.journal_writer.run(), group="journal", exit_on_error=False)
         self.store.on_color_change(self.incident_record_color)
         self.set_interval(POLL, self.incident_poll)
         self.bind("I", "incident_history", description="Incident history")
         self._incident_render()
 
     async def incident_close(self) -> None:
-        writer = getattr(self, "incident_writer", None)  # absent if mount failed early
+        writer = getattr(self, "journal_writer", None)  # absent if mount failed early
         if writer is not None:
             writer.drain()
 
     def incident_tick(self, now: dt.datetime) -> None:
-        view = self.incident_live.clock(now)
+        view = self.incident_tracker.clock(now)
         rank = self.config.incident.rank(view.state.severity) if view.state else None
         for panel in self.panels(IncidentClockPanel):
             panel.show(view, rank)
-        for reminder in self.incident_live.due_reminders(now):
+        for reminder in self.incident_tracker.due_reminders(now):
             self.notify(reminder.message, title="Incident", severity="warning", markup=False,
                        timeout=20)
 
     def incident_poll(self) -> None:
-        if self.incident_live.poll():
+        if self.incident_tracker.poll():
             self._incident_render()
 
     def _incident_render(self) -> None:
-        state = self.incident_live.state
+        state = self.incident_tracker.state
         title = (f"Timeline · {state.id}" if state else "Timeline · audit (no incident)")
         limit = self.config.incident.timeline_limit
+        tracker = self.incident_tracker
         for panel in self.panels(TimelinePanel):
-            panel.show(self.incident_live.timeline(limit), self.incident_live.superseded(), title)
+            panel.show(tracker.timeline(limit), tracker.superseded(), title)
         self.incident_tick(self.clock())
 
     # -- automatic entries ---------------------------------------------------------------------
     def incident_record_transition(self, transition: Transition) -> None:
-        self.incident_writer.put(partial(self.incident_live.record_transition, transition))
+        self.journal_writer.put(partial(self.incident_tracker.record_transition, transition))
 
     def incident_record_color(self, previous: str | None, result: ColorResult) -> None:
-        self.incident_writer.put(partial(self.incident_live.record_color, previous, result))
+        self.journal_writer.put(partial(self.incident_tracker.record_color, previous, result))
 
     def _journal_error(self, exc: Exception) -> None:
         message = f"journal write FAILED (not saved): {exc}"
@@ -114,11 +115,11 @@ class IncidentMixin(WarroomBase):
             except RuntimeError:
                 pass  # drained on the loop thread at exit: saved, nothing left to show
 
-        self.incident_writer.put(run)
+        self.journal_writer.put(run)
 
     # -- keys ----------------------------------------------------------------------------------
     def action_note(self) -> None:
-        state = self.incident_live.state
+        state = self.incident_tracker.state
         target = state.id if state else "audit journal (no incident open)"
         sources = tuple(sorted({line.source for line in self._log_lines()}))
         self.push_screen(NoteScreen(target, log_sources=sources), self._note_done)
@@ -128,7 +129,8 @@ class IncidentMixin(WarroomBase):
         at the original's time unless another is typed."""
         entry = self._selected_note()
         if entry is not None:
-            target = self.incident_live.state.id if self.incident_live.state else "audit journal"
+            state = self.incident_tracker.state
+            target = state.id if state else "audit journal"
             screen = NoteScreen(target, correcting=entry, text=entry.text(), pinned=entry.pinned)
             self.push_screen(screen, partial(self._note_done, original=entry))
 
@@ -136,9 +138,9 @@ class IncidentMixin(WarroomBase):
         """Pin or unpin the selected note: a mark on it; its author and time stay."""
         entry = self._selected_note()
         if entry is not None:
-            journal = self.incident_live.journal
+            journal = self.incident_tracker.journal
             self._write(partial(ops.pin, journal, entry.id, not entry.pinned,
-                                author=self.incident_live.author),
+                                author=self.incident_tracker.author),
                         "pinned (saved)" if not entry.pinned else "unpinned (saved)")
 
     def _selected_note(self) -> Entry | None:
@@ -154,9 +156,9 @@ class IncidentMixin(WarroomBase):
         if request is None:
             return
         evidence = self.evidence(request.log_source) if request.evidence else None
-        journal = self.incident_live.journal
+        journal = self.incident_tracker.journal
         at = request.at or (original.event_time if original is not None else None)
-        self._write(partial(ops.note, journal, request.text, author=self.incident_live.author,
+        self._write(partial(ops.note, journal, request.text, author=self.incident_tracker.author,
                             at=at, pinned=request.pinned,  # type: ignore[arg-type]
                             supersedes=request.supersedes, evidence=evidence),
                     f"note saved to {journal.path.stem}")
@@ -185,13 +187,13 @@ class IncidentMixin(WarroomBase):
     def action_incident_history(self) -> None:
         """`I`: past incidents; Enter on one offers its exports (post-mortem, updates)."""
         if not isinstance(self.screen, HistoryScreen):
-            self.push_screen(HistoryScreen(self.incident_live.incidents), self._history_pick)
+            self.push_screen(HistoryScreen(self.incident_tracker.incidents), self._history_pick)
 
     def _history_pick(self, ident: str | None) -> None:
         if not ident:
             return
         try:
-            state = self.incident_live.incidents.get(ident)
+            state = self.incident_tracker.incidents.get(ident)
         except LookupError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
@@ -210,30 +212,30 @@ class IncidentMixin(WarroomBase):
         """The default start when declaring: `signal.first_signal` over the journal's check
         transitions (the audit journal while no incident is open), with the store's states
         deciding what is failing now."""
-        entry = first_signal(self.incident_live.entries, self.current_states())
+        entry = first_signal(self.incident_tracker.entries, self.current_states())
         return FirstSignal(entry.event_time, describe(entry)) if entry is not None else None
 
     def action_incident(self) -> None:
-        if self.incident_live.state is None:
-            commander = self.incident_live.author or os.environ.get("USER", "")
+        if self.incident_tracker.state is None:
+            commander = self.incident_tracker.author or os.environ.get("USER", "")
             self.push_screen(DeclareScreen(self.config.incident, commander, self.first_signal()),
                             self._declared)
         else:
-            self.push_screen(IncidentScreen(self.incident_live.clock(utcnow()),
+            self.push_screen(IncidentScreen(self.incident_tracker.clock(utcnow()),
                                             self.config.incident), self._incident_choice)
 
     def _declared(self, declaration: Declaration | None) -> None:
         if declaration is None:
             return
-        incidents = self.incident_live.incidents
-        failing = failing_checks(self.incident_live.entries, self.current_states())
+        incidents = self.incident_tracker.incidents
+        failing = failing_checks(self.incident_tracker.entries, self.current_states())
         self._write(partial(ops.declare, incidents, declaration,
-                            author=self.incident_live.author, failing=failing),
+                            author=self.incident_tracker.author, failing=failing),
                     f"incident declared: {declaration.title} ({declaration.severity})")
 
     def _incident_choice(self, choice: tuple[str, ...] | None,
                          target: IncidentState | None = None) -> None:
-        state, author = target or self.incident_live.state, self.incident_live.author
+        state, author = target or self.incident_tracker.state, self.incident_tracker.author
         if choice is None or state is None:
             return
         what = choice[0]
@@ -258,7 +260,7 @@ class IncidentMixin(WarroomBase):
             self._write(partial(ops.resolve, state, author=author),
                         "incident resolved — I, then Enter, exports its post-mortem")
         elif what == "severity":
-            self._write(partial(ops.set_severity, self.incident_live.incidents, state, choice[1],
+            self._write(partial(ops.set_severity, self.incident_tracker.incidents, state, choice[1],
                                 author=author), f"severity {choice[1]} saved")
         elif what == "update-sent":
             self._write(partial(ops.update_sent, state, channel="tui", kind="internal",
@@ -284,8 +286,8 @@ class IncidentMixin(WarroomBase):
                 services: list[tuple[str, str, str]] | None = None) -> None:
         """Write the export of `target` (default: the open incident; a resolved one from `I`)
         beside its journal (0600); copy it via OSC 52 if allowed."""
-        incidents = self.incident_live.incidents
-        state, policy = target or self.incident_live.state, incidents.policy
+        incidents = self.incident_tracker.incidents
+        state, policy = target or self.incident_tracker.state, incidents.policy
         if state is None:
             return
         state = incidents.load(state.path) or state  # everything written until now

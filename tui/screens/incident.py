@@ -23,8 +23,8 @@ from tui.core.incident import (
     classify,
     parse_when,
 )
-from tui.core.incident.live import ClockView
 from tui.core.incident.model import SCOPE_LABELS
+from tui.core.incident.tracker import ClockView
 from tui.core.model import utcnow
 from tui.core.sanitize import one_line
 from tui.screens.confirm import ConfirmScreen

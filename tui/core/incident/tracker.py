@@ -35,8 +35,9 @@ class ClockView:
     last_resolved: IncidentState | None = None
 
 
-class IncidentLive:
-    """The active journal (open incident, else the standing audit journal) and its entries."""
+class IncidentTracker:
+    """The incident as this process knows it, kept in step with the active journal (the open
+    incident's, else the standing audit journal): its entries and folded state."""
 
     def __init__(self, incidents: Incidents, author: str | None = None) -> None:
         self.incidents = incidents

@@ -6,7 +6,7 @@ import datetime as dt
 
 from tui.core.config import parse_config
 from tui.core.incident.files import Incidents
-from tui.core.incident.live import IncidentLive
+from tui.core.incident.tracker import IncidentTracker
 from tui.core.model import State, Transition, utcnow
 
 
@@ -14,7 +14,7 @@ def test_the_same_transition_from_two_processes_is_journaled_once(tmp_path):
     config = parse_config(
         f'[environment]\nname = "t"\n[incident]\ndir = "{tmp_path}"\n', env={}
     )
-    mine, theirs = (IncidentLive(Incidents(config.incident)) for _ in range(2))
+    mine, theirs = (IncidentTracker(Incidents(config.incident)) for _ in range(2))
     mine.load()
     theirs.load()
     now = utcnow()
