@@ -59,16 +59,6 @@ def run_line(run: RunView) -> Text:
 class ActionsPanel(Vertical):
     """Legend + mode line on top, then the output of the run being shown."""
 
-    DEFAULT_CSS = """
-    ActionsPanel { height: auto; max-height: 16; border: round $primary-darken-1;
-                   border-title-style: bold; padding: 0 1; }
-    ActionsPanel.armed { border: round $warning; }
-    ActionsPanel #actions-legend { height: auto; }
-    ActionsPanel #actions-status { height: auto; }
-    ActionsPanel Log { height: auto; max-height: 8; min-height: 1; }
-    ActionsPanel Log.empty { display: none; }
-    """
-
     def __init__(self) -> None:
         super().__init__(id="actions")
         self.border_title = "Actions"

@@ -13,10 +13,6 @@ from widgets.steady import SteadyStatic
 class ColorPanel(SteadyStatic):
     """Renders a ColorView; shows STALE and every warning in words."""
 
-    DEFAULT_CSS = """
-    ColorPanel { height: auto; padding: 0 1; }
-    """
-
     def __init__(self) -> None:
         super().__init__(id="color")
         self.border_title = "Active color"

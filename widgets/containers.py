@@ -71,13 +71,6 @@ class ContainersPanel(Vertical):
     """A status line (engines, counts) over the `ContainersTable`; `show()` renders a
     snapshot into both."""
 
-    DEFAULT_CSS = """
-    ContainersPanel { height: auto; max-height: 50%; }
-    ContainersPanel > #containers-status { dock: top; height: auto; max-height: 3;
-                                           padding: 0 1; color: $text-muted; }
-    ContainersPanel > #containers-status.-down { color: $text; background: $error 30%; }
-    ContainersPanel > ContainersTable { height: auto; max-height: 100%; }
-    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("R", "container('restart')", "Restart container", id="container-restart"),
         Binding("S", "container('stop')", "Stop container", id="container-stop"),

@@ -35,11 +35,6 @@ def maintenance_forms(since: str) -> tuple[str, ...]:
 class Banner(Widget):
     """One line across the top. `now` is set by the app's clock tick."""
 
-    DEFAULT_CSS = """
-    Banner { height: 1; background: $panel; color: $text; }
-    Banner.production { background: darkred; color: white; }
-    """
-
     now: reactive[dt.datetime | None] = reactive(None)
     verdict: reactive[str] = reactive("UNKNOWN")
     mode: reactive[str] = reactive("")

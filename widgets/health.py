@@ -29,10 +29,6 @@ def summary(rows: list[HealthRow]) -> str:
 class HealthPanel(DataTable):
     """A DataTable keyed by check name; updates are diffed cell by cell."""
 
-    DEFAULT_CSS = """
-    HealthPanel { height: auto; max-height: 100%; overflow-x: hidden; }
-    """
-
     def __init__(self) -> None:
         super().__init__(cursor_type="row", zebra_stripes=False, id="health")
         self.border_title = "Service health"

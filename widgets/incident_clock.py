@@ -23,13 +23,6 @@ SEVERITY_STYLE = ("bold white on red", "bold white on dark_orange3", "bold black
 class IncidentClockPanel(SteadyStatic):
     """Renders a `ClockView` (computed by the core every second)."""
 
-    DEFAULT_CSS = """
-    IncidentClockPanel {
-        height: auto; padding: 0 1;
-        border: round $primary-darken-1; border-title-style: bold;
-    }
-    """
-
     def __init__(self) -> None:
         super().__init__(id="incident-clock", markup=False)
         self.border_title = "Incident"

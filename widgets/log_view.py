@@ -59,10 +59,6 @@ def _order(line: LogLine) -> tuple[float, int]:
 class LogView(ScrollView, can_focus=True):
     """The virtual list of lines. Keys: see BINDINGS (avoid the app's ? q r i n)."""
 
-    DEFAULT_CSS = """
-    LogView { height: 1fr; background: $surface; scrollbar-size-horizontal: 0; }
-    LogView:focus { background-tint: $foreground 3%; }
-    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f", "toggle_follow", "Follow/pause", id="logs-follow"),
         Binding("e", "next_error", "Next error", id="logs-next-error"),

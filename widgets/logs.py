@@ -25,13 +25,6 @@ Save = Callable[[list[LogLine]], Awaitable[str]]
 class LogsPanel(Vertical):
     """Filter input, the log view and a status line."""
 
-    DEFAULT_CSS = """
-    LogsPanel { height: 1fr; min-height: 8; }
-    LogsPanel > Input { height: 1; padding: 0 1; }
-    LogsPanel > Input:focus { background: $accent 25%; }
-    LogsPanel > #logs-status { height: 1; color: $text-muted; padding: 0 1; }
-    """
-
     Changed = Changed
     FocusFilter = FocusFilter
     SaveRequested = SaveRequested

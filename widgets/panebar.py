@@ -14,10 +14,6 @@ columns that pushes the app's own keys off its end."""
 class PaneBar(Static):
     """`1 overview  2 containers ...`, the current pane highlighted; help and quit on the right."""
 
-    DEFAULT_CSS = """
-    PaneBar { height: 1; padding: 0 1; background: $boost; }
-    """
-
     def show(self, panes: list[str], current: str) -> None:
         text = Text()
         for index, name in enumerate(panes, start=1):

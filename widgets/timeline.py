@@ -61,13 +61,6 @@ def entry_text(entry: Entry, superseded_by: str | None, mark: str = "") -> Text:
 class TimelinePanel(OptionList):
     """Entries as options (id = entry id), so a note can be picked to pin or correct."""
 
-    DEFAULT_CSS = """
-    TimelinePanel {
-        height: 1fr; min-height: 6;
-        border: round $primary-darken-1; border-title-style: bold;
-    }
-    TimelinePanel:focus { border: round $accent; }
-    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "app.correct", "Correct note", id="timeline-correct"),
         Binding("p", "app.pin", "Pin/unpin note", id="timeline-pin"),

@@ -5,10 +5,17 @@ from __future__ import annotations
 import asyncio
 import io
 from collections.abc import Callable
+from pathlib import Path
 
 from rich.console import Console
 from textual.app import App
 from textual.pilot import Pilot
+
+import tui
+
+APP_CSS = str(Path(tui.__file__).with_name("app.tcss"))
+"""The app's one stylesheet: `CSS_PATH = APP_CSS` for a test that mounts a widget in a bare
+`App` (widgets carry no DEFAULT_CSS; every style is there)."""
 
 
 def screen_text(app: App) -> str:

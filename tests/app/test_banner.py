@@ -9,6 +9,7 @@ import itertools
 import pytest
 from textual.app import App, ComposeResult
 
+from tests.app.screen import APP_CSS
 from widgets.header import Banner
 
 NOW = dt.datetime(2026, 12, 1, 5, 9, 47, tzinfo=dt.UTC)
@@ -27,6 +28,8 @@ CASES = list(itertools.product(
 
 
 class BannerApp(App[None]):
+    CSS_PATH = APP_CSS
+
     def compose(self) -> ComposeResult:
         yield Banner("demo-production", production=True, read_only=False)
 

@@ -7,7 +7,7 @@ import datetime as dt
 
 from textual.app import App, ComposeResult
 
-from tests.app.screen import screen_text, widget_text
+from tests.app.screen import APP_CSS, screen_text, widget_text
 from tui.core.docker_model import ContainerRow, ContainersSnapshot, EngineStatus
 from tui.core.sanitize import one_line
 from widgets.containers import ContainersPanel
@@ -21,6 +21,8 @@ def row(name: str, color: str | None, state: str = "running", host: str = "local
 
 
 class PanelApp(App[None]):
+    CSS_PATH = APP_CSS
+
     def __init__(self, actions: bool = True) -> None:
         super().__init__()
         self.actions = actions

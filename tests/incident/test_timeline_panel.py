@@ -7,6 +7,7 @@ import datetime as dt
 
 from textual.app import App, ComposeResult
 
+from tests.app.screen import APP_CSS
 from tui.core.journal import Entry
 from widgets.timeline import TimelinePanel
 
@@ -19,6 +20,8 @@ def note(n: int, text: str | None = None, supersedes: str | None = None) -> Entr
 
 
 class TimelineApp(App[None]):
+    CSS_PATH = APP_CSS
+
     def compose(self) -> ComposeResult:
         yield TimelinePanel()
 

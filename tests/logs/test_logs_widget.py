@@ -8,6 +8,7 @@ import time
 from textual.app import App, ComposeResult
 from textual.widgets import Input
 
+from tests.app.screen import APP_CSS
 from tui.core.logline import ERROR, MARKER, SEQ, WARN, LogLine
 from tui.core.sanitize import clean_keep_sgr
 from widgets.logs import LogsPanel, LogView
@@ -23,6 +24,8 @@ def line(text: str, source: str = "blue", level: int = 0, ts: float | None = Non
 
 
 class LogsApp(App[None]):
+    CSS_PATH = APP_CSS
+
     def __init__(self, **kw: object) -> None:
         super().__init__()
         self.saved: list[list[LogLine]] = []

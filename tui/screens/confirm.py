@@ -47,19 +47,6 @@ class ConfirmScreen(WarroomModal[ConfirmResult | None]):
         Binding("y", "yes", "Yes", show=False),
     ]
     LETTER_ACTIONS = frozenset({"yes", "no"})
-    DEFAULT_CSS = """
-    ConfirmScreen { align: center middle; }
-    ConfirmScreen > Vertical {
-        width: 78; max-width: 100%; height: auto; max-height: 100%;
-        border: thick $warning; background: $surface; padding: 0 1;
-    }
-    ConfirmScreen.production > Vertical { border: thick $error; }
-    ConfirmScreen VerticalScroll { height: auto; max-height: 12; }
-    ConfirmScreen Input { margin: 0; }
-    ConfirmScreen #confirm-problem { color: $error; height: auto; }
-    ConfirmScreen Horizontal { height: auto; align-horizontal: right; }
-    ConfirmScreen Button { margin: 0 0 0 2; min-width: 10; }
-    """
 
     def __init__(
         self, title: str, what: str, where: str, command: Sequence[str] | str = "", *,

@@ -20,13 +20,6 @@ class HelpScreen(WarroomModal[None]):
         Binding("question_mark", "dismiss", "Close"),
         Binding("q", "dismiss", "Close", show=False),
     ]
-    DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    HelpScreen > VerticalScroll {
-        width: 76; max-width: 100%; height: auto; max-height: 90%;
-        border: thick $accent; background: $surface; padding: 0 1;
-    }
-    """
 
     def __init__(self, rows: list[tuple[str, str, str]]) -> None:
         super().__init__()

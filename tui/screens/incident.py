@@ -51,25 +51,6 @@ class DeclareScreen(WarroomModal[Declaration | None]):
     show without scrolling at 80x24. Escape cancels — after asking, once something was typed;
     the classifier keeps suggesting a severity."""
 
-    DEFAULT_CSS = """
-    DeclareScreen { align: center middle; }
-    DeclareScreen > Vertical {
-        width: 100%; max-width: 100; height: 100%; max-height: 40;
-        border: thick $error; background: $surface; padding: 0 1;
-    }
-    DeclareScreen VerticalScroll { height: 1fr; }
-    DeclareScreen Horizontal { height: auto; }
-    DeclareScreen .row Label { width: 11; padding: 1 1 0 0; }
-    DeclareScreen .row Input { width: 1fr; }
-    DeclareScreen .row Select { width: 1fr; }
-    DeclareScreen #scope { width: 26; }
-    DeclareScreen .question Label { width: 1fr; padding: 1 1 0 0; }
-    DeclareScreen .question Select { width: 22; }
-    DeclareScreen #start-hint { color: $text-muted; padding: 0 0 0 11; }
-    DeclareScreen #suggestion { padding: 0 0 0 11; }
-    DeclareScreen #error { color: $error; height: auto; }
-    DeclareScreen #buttons Button { margin: 0 2 0 0; }
-    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="declare-cancel"),
         Binding("ctrl+s", "declare", "Declare", id="declare-submit"),
@@ -211,14 +192,6 @@ class DeclareScreen(WarroomModal[Declaration | None]):
 class IncidentScreen(WarroomModal[tuple[str, ...] | None]):
     """Changes to the open incident, as a list of choices (Enter picks, Esc closes)."""
 
-    DEFAULT_CSS = """
-    IncidentScreen { align: center middle; }
-    IncidentScreen > Vertical {
-        width: 80%; max-width: 90; height: auto; max-height: 90%;
-        border: thick $accent; background: $surface; padding: 0 1;
-    }
-    IncidentScreen OptionList { height: auto; max-height: 30; }
-    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Close", id="incident-cancel"),
     ]

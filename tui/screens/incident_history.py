@@ -22,13 +22,6 @@ from tui.screens.modal import WarroomModal
 class HistoryScreen(WarroomModal[str | None]):
     """Reads the incident files in a worker thread; Enter picks one, Escape closes."""
 
-    DEFAULT_CSS = """
-    HistoryScreen { align: center middle; }
-    HistoryScreen > Vertical {
-        width: 95%; height: 85%; border: thick $accent; background: $surface; padding: 0 1;
-    }
-    HistoryScreen #history-list { height: auto; max-height: 12; }
-    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss_screen", "Close", id="history-close"),
     ]

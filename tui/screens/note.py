@@ -34,17 +34,6 @@ class NoteScreen(WarroomModal[NoteRequest | None]):
     binding: it bubbles up from the text area after every key typed before it was applied
     there (and the app applies keys one at a time, `tui.screens.modal`)."""
 
-    DEFAULT_CSS = """
-    NoteScreen { align: center middle; }
-    NoteScreen > Vertical {
-        width: 90%; max-width: 100; height: auto; max-height: 90%;
-        border: thick $accent; background: $surface; padding: 0 1;
-    }
-    NoteScreen TextArea { height: 8; }
-    NoteScreen Horizontal { height: auto; }
-    NoteScreen #when { width: 1fr; }
-    NoteScreen #error { color: $error; }
-    """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="note-cancel"),
         Binding("ctrl+s", "save", "Save note", id="note-save"),
