@@ -10,8 +10,8 @@ while an action runs. Run updates arrive as immutable `ActionUpdate` messages.
 from __future__ import annotations
 
 from tui.core.attempts import Run
+from tui.core.incident import ActiveJournal
 from tui.engine.actions import Executor
-from tui.engine.actions.audit import ActiveJournal
 from tui.engine.actions.operator import OperatorMode
 from tui.features.base import WarroomBase
 from tui.features.messages import ActionUpdate

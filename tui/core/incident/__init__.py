@@ -5,7 +5,7 @@ UI-free: the CLI (`warroom incident …`) and the TUI both use it.
 
 from .classify import QUESTIONS, Classification, classify
 from .clock import Reminders, TargetView, UpdateDue, mmss, targets, update_due
-from .files import AUDIT, Incidents, active_journal
+from .files import AUDIT, ActiveJournal, Incidents
 from .model import (
     MILESTONES,
     SCOPES,
@@ -26,6 +26,7 @@ __all__ = [
     "QUESTIONS",
     "SCOPES",
     "STATUSES",
+    "ActiveJournal",
     "Classification",
     "Declaration",
     "IncidentError",
@@ -35,7 +36,6 @@ __all__ = [
     "Suggestion",
     "TargetView",
     "UpdateDue",
-    "active_journal",
     "check_states",
     "classify",
     "fold",

@@ -13,9 +13,9 @@ import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from ..journal import Entry, Journal
+from ..journal import Entry, Journal, LoadResult
 from ..model import utcnow
 from .model import IncidentState, Suggestion, fold, suggest_milestones
 
@@ -116,10 +116,6 @@ class Incidents:
     def journal_for(self, state: IncidentState | None) -> Journal:
         return Journal(state.path) if state is not None else Journal(self.audit_path)
 
-    def active_journal(self) -> Journal:
-        """The open incident's journal, else the standing audit journal."""
-        return self.journal_for(self.current())
-
     def prelude(self, state: IncidentState) -> list[Entry]:
         """Audit entries (checks, color, containers, actions) from the incident's start until
         its declaration: the machine's record of the first signal."""
@@ -160,6 +156,30 @@ def service_colors(config: Config) -> dict[str, str]:
     return {s.name: s.color for s in config.services if s.color}
 
 
-def active_journal(config: Config) -> Journal:
-    """The journal where automatic entries (transitions, color, actions audit) go now."""
-    return Incidents.from_config(config).active_journal()
+class ActiveJournal:
+    """The journal automatic entries go to now (the actions audit, transitions, color): the
+    open incident's, else the standing audit one. Journal-like (`append`, `load`) for the
+    executor, which pins each attempt to `current()` so all its records land together.
+
+    One long-lived `Incidents` (its per-file cache keyed by stat) keeps choosing cheap: a
+    stat per incident file, not a re-read of every journal ever written."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.incidents = Incidents.from_config(config)
+
+    def current(self) -> Journal:
+        """The journal to pin an attempt to (every record of one attempt goes there)."""
+        return self.incidents.journal_for(self.incidents.current())
+
+    def append(self, kind: str, data: dict[str, Any], **kwargs: Any) -> Entry:
+        return self.current().append(kind, data, **kwargs)
+
+    def load(self) -> LoadResult:
+        return self.current().load()
+
+    def open_journals(self) -> list[Journal]:
+        """The standing audit journal and every open incident's: where attempts may be open."""
+        journals = [Journal(self.incidents.audit_path)]
+        journals += [self.incidents.journal_for(s) for s in self.incidents.open_incidents()]
+        return journals

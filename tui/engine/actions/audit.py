@@ -136,33 +136,3 @@ def _alive(pid: int) -> bool:
         return True
     return True
 
-
-class ActiveJournal:
-    """The journal active now: the open incident's, else the standing audit one.
-
-    One long-lived `Incidents` (its per-file cache keyed by stat) keeps choosing cheap: a
-    stat per incident file, not a re-read of every journal ever written."""
-
-    def __init__(self, config: Config) -> None:
-        from tui.core.incident.files import Incidents
-
-        self.config = config
-        self.incidents = Incidents.from_config(config)
-
-    def current(self) -> Any:
-        """The journal to pin an attempt to (every record of one attempt goes there)."""
-        return self.incidents.active_journal()
-
-    def append(self, kind: str, data: dict[str, Any], **kwargs: Any) -> Any:
-        return self.current().append(kind, data, **kwargs)
-
-    def load(self) -> Any:
-        return self.current().load()
-
-    def open_journals(self) -> list[Any]:
-        """The standing audit journal and every open incident's: where attempts may be open."""
-        from tui.core.journal import Journal
-
-        journals = [Journal(self.incidents.audit_path)]
-        journals += [self.incidents.journal_for(s) for s in self.incidents.open_incidents()]
-        return journals
