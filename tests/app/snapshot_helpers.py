@@ -1,0 +1,214 @@
+"""Fixed data for the SVG snapshot tests: one config with every panel, a store filled by hand,
+containers and log lines at fixed times, an open incident written with fixed times, and a
+frozen clock. Nothing on screen may depend on the wall clock, the user or the machine.
+
+Update the snapshots after an intended change with
+`pytest tests/app/test_snapshots_panes.py tests/app/test_snapshots_dialogs.py --snapshot-update`
+and look at the SVGs before committing them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from textual.pilot import Pilot
+
+from tui.app import WarroomApp
+from tui.core.config import parse_config
+from tui.core.docker_model import STORE_KIND, ContainerRow, ContainersSnapshot, EngineStatus
+from tui.core.incident.files import Incidents
+from tui.core.journal_entry import Entry, serialize
+from tui.core.logline import ERROR, NORMAL, WARN, LogLine
+from tui.core.model import CheckResult, ColorReading, ColorResult, State, SubResult
+from tui.core.store import Store
+from tui.engine.actions.preflight import evaluate
+from tui.engine.actions.values import LiveValues
+from tui.engine.monitor import Monitor
+from tui.features.messages import LogLines
+from tui.screens.confirm import plan_screen
+
+SIZES = [(80, 24), (200, 50)]
+"""Every snapshot at the smallest supported terminal and a wide one."""
+
+NOW = dt.datetime(2026, 11, 23, 3, 14, 15, tzinfo=dt.UTC)
+AUTHOR = "snap"
+
+CONFIG = """
+[environment]
+name = "shop-production"
+production = true
+
+[hosts.prod]
+address = "deploy.example.net"
+user = "deploy"
+
+[[services]]
+name = "api-blue"
+url = "http://127.0.0.1:8090/health.php"
+color = "blue"
+group = "api"
+[[services]]
+name = "api-green"
+url = "http://127.0.0.1:8190/health.php"
+color = "green"
+group = "api"
+[[services]]
+name = "web"
+url = "http://127.0.0.1:8080/"
+
+[color]
+[[color.sources]]
+kind = "state_file"
+path = "state"
+
+[containers]
+hosts = ["local"]
+
+[logs]
+[[logs.sources]]
+kind = "file"
+name = "app"
+path = "app.log"
+[[logs.sources]]
+kind = "file"
+name = "nginx"
+path = "nginx.log"
+
+[[actions]]
+name = "rollback"
+key = "b"
+description = "switch traffic back to the idle color"
+argv = ["/srv/deploy/bluegreen.sh", "rollback"]
+host = "prod"
+confirm = "typed"
+confirm_target = "{idle}"
+expect_color = "{idle}"
+preflight = [
+    { check = "services", color = "{idle}", state = "OK" },
+    { check = "color" },
+    { check = "fresh" },
+]
+
+[[actions]]
+name = "maintenance-off"
+key = "M"
+description = "maintenance OFF, only when the backends are healthy"
+argv = ["/srv/deploy/maintenance.sh", "off"]
+host = "prod"
+preflight = [{ check = "services", group = "api", state = "OK" }, { check = "fresh" }]
+"""
+
+
+class FrozenMonitor(Monitor):
+    """The real monitor, never started: the store is filled by the test."""
+
+    def start(self) -> None:
+        pass
+
+
+def fill_store(store: Store) -> None:
+    """Three services (OK, DEGRADED, DOWN with markup in its reason), the live color, and
+    three containers on one engine."""
+    at = NOW - dt.timedelta(seconds=2)
+    deps = (SubResult("database", State.OK, "ok"), SubResult("redis", State.DOWN, "fail"),
+            SubResult("queue", State.OK, "ok"))
+    store.put_check(CheckResult("api-blue", State.OK, "HTTP 200", at, 12.0,
+                                tuple(SubResult(d.name, State.OK, "ok") for d in deps),
+                                (("x-build", "3f9c2e1"),)), 20)
+    store.put_check(CheckResult("api-green", State.DEGRADED, "checks.redis = fail", at, 48.0,
+                                deps, (("x-build", "8d41b7a"),)), 20)
+    hostile = "[bold]HTTP 503[/] (markup shown as text)"
+    store.put_check(CheckResult("web", State.DOWN, hostile, at, 3.0), 20)
+    store.put_color(ColorResult("green", "blue", (ColorReading("deploy state", "green"),), at,
+                                (("status", "success"), ("phase", "live"))), 20)
+    started = NOW - dt.timedelta(hours=3, minutes=7)
+    rows = (
+        ContainerRow("local", "a1b2c3d4e5f6", "app-blue-web", "blue", "running", "healthy", 0,
+                     started, "shop/app:1.42", cpu_pct=3.2, mem_bytes=182 << 20,
+                     mem_limit=512 << 20),
+        ContainerRow("local", "b2c3d4e5f6a1", "app-green-web", "green", "running", "unhealthy",
+                     4, NOW - dt.timedelta(minutes=6), "shop/app:1.43", cpu_pct=97.5,
+                     mem_bytes=498 << 20, mem_limit=512 << 20),
+        ContainerRow("local", "c3d4e5f6a1b2", "redis", None, "exited", None, 1, None,
+                     "redis:7.2", exit_code=137),
+    )
+    snapshot = ContainersSnapshot(rows, (EngineStatus("local", True, started),), at)
+    store.put(STORE_KIND, snapshot, 45, at=at)
+
+
+LOG_TEXT = (
+    ("app", NORMAL, "GET /api/cart 200 12ms"),
+    ("nginx", NORMAL, '10.0.0.7 - - "GET /health.php HTTP/1.1" 200 41'),
+    ("app", WARN, "WARNING redis latency 480ms (threshold 250ms)"),
+    ("app", ERROR, "ERROR redis: connection refused (10.0.3.4:6379)"),
+    ("nginx", ERROR, '10.0.0.9 - - "POST /api/checkout HTTP/1.1" 502 0'),
+    ("app", NORMAL, "\x1b[32mretrying\x1b[0m redis in 2s"),
+    ("app", ERROR, "ERROR checkout failed: [bold]markup shown as text[/]"),
+    ("nginx", NORMAL, '10.0.0.7 - - "GET /api/cart HTTP/1.1" 200 1834'),
+)
+
+
+def log_lines() -> tuple[LogLine, ...]:
+    """Eight lines from two sources, one second apart, ending two seconds before NOW."""
+    start = NOW.timestamp() - 2 - len(LOG_TEXT)
+    return tuple(LogLine(i, start + i, source, text, level)
+                 for i, (source, level, text) in enumerate(LOG_TEXT))
+
+
+def write_incident(app: WarroomApp) -> None:
+    """An open incident, declared at fixed times (its journal written as the app would)."""
+    incidents = Incidents.from_config(app.config)
+    incidents.dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    start = NOW - dt.timedelta(minutes=9, seconds=40)
+    declared = NOW - dt.timedelta(minutes=7)
+    entries = [
+        Entry("0a1b2c3d4e5f", "incident", declared, start, AUTHOR, {
+            "op": "open", "title": "checkout errors after deploy", "severity": "P1",
+            "commander": AUTHOR, "scope": "platform", "scope_detail": "",
+            "impact": "checkout fails for some users", "status": "investigating"}),
+        Entry("1b2c3d4e5f6a", "note", NOW - dt.timedelta(minutes=4), NOW - dt.timedelta(
+            minutes=4), AUTHOR, {"text": "redis on green refuses connections"}),
+    ]
+    path = incidents.dir / f"{start:%Y%m%d-%H%M%S}-checkout-errors-after-deploy.jsonl"
+    path.write_bytes(b"".join(serialize(e) for e in entries))
+    path.chmod(0o600)
+
+
+def frozen_app(read_only: bool = False, incident: bool = False) -> WarroomApp:
+    """The app over fixed data, never probing, its clock stopped at NOW."""
+    config = parse_config(CONFIG, "snap.toml", env={})
+    store = Store()
+    fill_store(store)
+    app = WarroomApp(config, read_only=read_only, monitor=FrozenMonitor(config, store),
+                     clock=lambda: NOW, author=AUTHOR)
+    if incident:
+        write_incident(app)
+    return app
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Feed the log lines (as the logs hub would) and let every panel render."""
+    app = pilot.app
+    assert isinstance(app, WarroomApp)
+    app.post_message(LogLines(log_lines(), 0))
+    await pilot.pause()
+    app._dirty = True
+    app._render_panels(NOW)
+    await pilot.pause()
+
+
+async def push_plan(pilot: Pilot[None], action_name: str) -> None:
+    """The confirmation the app shows for `action_name`, its preflight evaluated at NOW."""
+    await settle(pilot)
+    app = pilot.app
+    assert isinstance(app, WarroomApp)
+    executor = app.executor
+    action = executor.action(action_name)
+    plan = executor.plan(action)
+    values = LiveValues.from_store(app.config, app.store, None)
+    uses_color = plan.expanded.uses_color if plan.expanded else True
+    plan = dataclasses.replace(plan, preflight=evaluate(
+        action, app.config, app.store, values, uses_color, now=NOW))
+    app.push_screen(plan_screen(plan, executor))
+    await pilot.pause()
