@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
+from tui.core.attempts import JournalUnwritable, Plan, Run
 from tui.core.config.interpolate import read_env_file
 from tui.core.config.schema import Config
 
@@ -71,6 +72,52 @@ def secret_values(config: Config) -> set[str]:
         if value:
             secrets.add(value)
     return secrets
+
+
+def display_env(plan: Plan, redact: Redactor) -> list[str]:
+    """``NAME=value`` of the plan's environment, values redacted."""
+    env = plan.expanded.env if plan.expanded else {}
+    return [f"{k}={redact(v)}" for k, v in env.items()]
+
+
+def attempt_record(run: Run, outcome: str, redact: Redactor,
+                   extra: Mapping[str, Any]) -> dict[str, Any]:
+    """The `action` record of one event of an attempt: what ran, where, as whom, the
+    preflight, then ``extra`` (None values left out); secrets redacted."""
+    plan = run.plan
+    data: dict[str, Any] = {
+        "attempt": run.attempt,
+        "action": plan.action.name,
+        "outcome": outcome,
+        "argv": redact.seq(plan.argv),
+        "env": display_env(plan, redact),
+        "where": plan.where,
+        "target": plan.target,
+        "user": plan.user,
+        "cwd": redact(plan.expanded.cwd or "") if plan.expanded else None,
+        "shell": plan.action.shell,
+        "timeout_s": plan.action.timeout,
+        "production": plan.production,
+        "preflight": [{**p.as_dict(), "reason": redact(p.reason)} for p in plan.preflight],
+    }
+    if run.reason and "reason" not in extra and outcome not in ("started", "effect"):
+        data["reason"] = run.reason
+    data.update({k: v for k, v in extra.items() if v is not None})
+    return data
+
+
+def write_action(journal: Any, data: dict[str, Any], author: str | None, what: str) -> None:
+    """Append one `action` record (as ``author`` when given). Raises `JournalUnwritable`
+    ("journal unwritable (…): <what> not recorded") when the disk refuses (full, read-only):
+    the caller says so, the app never crashes."""
+    try:
+        if author is None:
+            journal.append("action", data)
+        else:
+            journal.append("action", data, author=author)
+    except OSError as exc:
+        raise JournalUnwritable(f"journal unwritable ({exc.strerror or exc}): "
+                                f"{what} not recorded") from None
 
 
 def tail(lines: Iterable[str], redact: Redactor) -> str:

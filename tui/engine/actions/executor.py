@@ -15,7 +15,7 @@ import contextlib
 import getpass
 import secrets
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 
 from probes.command import stream_local
@@ -26,7 +26,16 @@ from tui.core.config.schema import Config
 from tui.core.sanitize import sanitize
 from tui.core.store import Store
 
-from .audit import JournalLike, Redactor, close_unfinished, tail
+from .audit import (
+    JournalLike,
+    Redactor,
+    attempt_record,
+    close_unfinished,
+    display_env,
+    tail,
+    write_action,
+)
+from .containers import ContainerAct, container_action
 from .operator import OperatorMode
 from .preflight import evaluate
 from .values import Expanded, LiveValues, TemplateError, expand_action
@@ -34,8 +43,6 @@ from .values import Expanded, LiveValues, TemplateError, expand_action
 Listener = Callable[["Run", str], Any]
 """`listener(run, event)`: event is "output" (a new line) or "status" (state changed)."""
 Refresh = Callable[[set[str] | None], Any]
-ContainerAct = Callable[[str, str, str], Awaitable[str]]
-"""`act(host, container, action)`: asks Docker, returns what happened in one sentence."""
 
 
 class Executor:
@@ -91,8 +98,7 @@ class Executor:
         return self.redact.seq(plan.argv)
 
     def display_env(self, plan: Plan) -> list[str]:
-        env = plan.expanded.env if plan.expanded else {}
-        return [f"{k}={self.redact(v)}" for k, v in env.items()]
+        return display_env(plan, self.redact)
 
     # -- guards ----------------------------------------------------------------------------
     def refusal(self) -> str | None:
@@ -128,9 +134,7 @@ class Executor:
         return None
 
     def _new_run(self, plan: Plan) -> Run:
-        pin = getattr(self.journal, "current", None)
-        return Run(attempt=secrets.token_hex(6), plan=plan,
-                   journal=pin() if pin is not None else self.journal)
+        return Run(attempt=secrets.token_hex(6), plan=plan, journal=self.pinned_journal())
 
     def _finish_early(self, run: Run, status: str, reason: str) -> Run:
         run.status, run.reason = status, reason
@@ -234,10 +238,10 @@ class Executor:
 
         def pid(value: int) -> None:
             run.pid = value
-            with contextlib.suppress(OSError):  # the started record is already on disk
-                self._append(run.journal, {"attempt": run.attempt, "action": run.name,
+            with contextlib.suppress(JournalUnwritable):  # the started record is on disk
+                write_action(run.journal, {"attempt": run.attempt, "action": run.name,
                                            "outcome": "running", "pid": value,
-                                           "where": run.plan.where})
+                                           "where": run.plan.where}, self.author, "pid")
 
         if action.host == "local":
             cwd = str(self.config.path(expanded.cwd)) if expanded.cwd else self.config.base_dir
@@ -317,81 +321,18 @@ class Executor:
 
     # -- audit -------------------------------------------------------------------------------
     def _audit(self, run: Run, outcome: str, **extra: Any) -> None:
-        plan = run.plan
-        data: dict[str, Any] = {
-            "attempt": run.attempt,
-            "action": plan.action.name,
-            "outcome": outcome,
-            "argv": self.display_argv(plan),
-            "env": self.display_env(plan),
-            "where": plan.where,
-            "target": plan.target,
-            "user": plan.user,
-            "cwd": self.redact(plan.expanded.cwd or "") if plan.expanded else None,
-            "shell": plan.action.shell,
-            "timeout_s": plan.action.timeout,
-            "production": plan.production,
-            "preflight": [
-                {**p.as_dict(), "reason": self.redact(p.reason)} for p in plan.preflight
-            ],
-        }
-        if run.reason and "reason" not in extra and outcome not in ("started", "effect"):
-            data["reason"] = run.reason
-        data.update({k: v for k, v in extra.items() if v is not None})
-        try:
-            self._append(run.journal or self.journal, data)
-        except OSError as exc:  # disk full, read-only filesystem: say so, never crash the app
-            raise JournalUnwritable(f"journal unwritable ({exc.strerror or exc}): "
-                                    f"{outcome} of {run.name} not recorded") from None
+        write_action(run.journal or self.journal, attempt_record(run, outcome, self.redact, extra),
+                     self.author, f"{outcome} of {run.name}")
 
-    def _append(self, journal: Any, data: dict[str, Any]) -> None:
-        if self.author is None:
-            journal.append("action", data)
-        else:
-            journal.append("action", data, author=self.author)
+    def pinned_journal(self) -> JournalLike:
+        """The journal an attempt starting now writes all its records to (the active one)."""
+        pin = getattr(self.journal, "current", None)
+        return pin() if pin is not None else self.journal
 
-    # -- container actions ---------------------------------------------------------------------
     async def container_action(self, host: str, name: str, action: str,
                                act: ContainerAct) -> str:
-        """Restart, stop or start one container through `act` (the containers probe), behind
-        the same guard as every action (read-only, armed) and audited the same way: a
-        `started` record on disk before Docker is asked, then `finished` or `failed` (or
-        `refused`). Raises PermissionError when refused, RuntimeError when it failed."""
-        pin = getattr(self.journal, "current", None)
-        journal = pin() if pin is not None else self.journal
-        data: dict[str, Any] = {
-            "attempt": secrets.token_hex(6), "action": f"container-{action}",
-            "argv": ["docker", action, name], "where": host,
-            "target": f"{host}: container {name}",
-            "production": self.config.environment.production,
-        }
-
-        def record(outcome: str, **extra: Any) -> None:
-            try:
-                self._append(journal, {**data, "outcome": outcome,
-                                       **{k: v for k, v in extra.items() if v is not None}})
-            except OSError as exc:
-                raise JournalUnwritable(f"journal unwritable ({exc.strerror or exc}): "
-                                        f"{outcome} of {action} {name} not recorded") from None
-
-        refusal = self.refusal()
-        if refusal:
-            with contextlib.suppress(JournalUnwritable):
-                await asyncio.to_thread(record, "refused", reason=refusal)
-            raise PermissionError(refusal)
-        started = time.monotonic()
-        await asyncio.to_thread(record, "started")  # JournalUnwritable: nothing is asked
-        try:
-            message = await act(host, name, action)
-        except Exception as exc:
-            reason = self.redact(sanitize(str(exc)))
-            with contextlib.suppress(JournalUnwritable):
-                await asyncio.to_thread(record, "failed", reason=reason,
-                                        duration_s=round(time.monotonic() - started, 2))
-            raise RuntimeError(reason) from None
-        await asyncio.to_thread(record, "finished",
-                                duration_s=round(time.monotonic() - started, 2))
-        return message
+        """Restart, stop or start one container (`containers.container_action`)."""
+        return await container_action(self, host, name, action, act)
 
     def _notify(self, run: Run, event: str) -> None:
         if self.listener is not None:
