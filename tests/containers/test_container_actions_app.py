@@ -1,7 +1,7 @@
 """A container action in the REAL app against the real engine: refused while not armed (and
 Docker never asked), then armed → S → the shared confirmation (host, container, color) → the
 container stops, audited through the executor like every action (refused, started, finished;
-one attempt id; the author)."""
+one attempt id; the author). An action's `{container}` is the row selected."""
 
 from __future__ import annotations
 
@@ -31,6 +31,11 @@ timeout = 5
 stats = false
 [incident]
 dir = "{tmp_path / 'incidents'}"
+[[actions]]
+name = "inspect"
+key = "z"
+description = "docker inspect the selected container"
+argv = ["docker", "inspect", "{{container}}"]
 """, env={})
 
 
@@ -70,7 +75,15 @@ async def test_stop_from_the_panel_goes_through_the_executor(container_factory, 
         await eventually(lambda: (worker.reload() or worker.status) == "exited", timeout=20,
                          what="the container stopped")
         await eventually(lambda: len(_actions(journal)) == 3, what="the audit")
-    refused, started, finished = _actions(journal)
+        # an action's {container} is the row selected on the panel
+        panel.table.focus()
+        await pilot.press("z")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        assert ["docker", "inspect", worker.name] == list(app.screen.command)
+        await pilot.press("escape")
+        await pilot.pause()
+    refused, started, finished, _cancelled = _actions(journal)
     assert [refused["outcome"], started["outcome"], finished["outcome"]] == \
         ["refused", "started", "finished"]
     assert started["attempt"] == finished["attempt"] != refused["attempt"]

@@ -118,7 +118,7 @@ class ActionsMixin(WarroomBase):
             self.notify(f"{name} is already running (single flight)", markup=False)
             return
         refusal = executor.refusal()
-        plan = executor.plan(action, getattr(self, "selected_container", None))
+        plan = executor.plan(action, self.selected_container())
         if refusal:
             executor.start(plan)  # records the refused attempt; spawns nothing
             hint = "" if self.operator.read_only else \

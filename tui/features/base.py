@@ -69,5 +69,9 @@ class WarroomBase(App[int]):
         return (len(stack) > 1 and self.screen is not stack[0]
                 and not isinstance(self.screen, SystemModalScreen))
 
+    def selected_container(self) -> str | None:
+        """The container selected on the containers panel (`{container}` in actions)."""
+        return None
+
     def show_pane(self, name: str) -> None:
         """Bring pane `name` forward on a narrow screen (the app's layout decides)."""

@@ -74,6 +74,13 @@ class ContainersLogsMixin(WarroomBase):
             panel.add_lines(list(message.batch))
 
     # -- container actions ---------------------------------------------------------------------
+    def selected_container(self) -> str | None:
+        for panel in self.panels(ContainersPanel):
+            row = panel.selected()
+            if row is not None:
+                return row.name
+        return None
+
     def on_containers_panel_action_requested(
             self, message: ContainersPanel.ActionRequested) -> None:
         row, action = message.row, message.action
