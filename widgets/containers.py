@@ -18,10 +18,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.coordinate import Coordinate
 from textual.message import Message
 from textual.widgets import DataTable
+from textual.widgets.data_table import ColumnKey, RowKey
 
-from tui.core.docker_model import ContainerRow, ContainersSnapshot, human_bytes
+from tui.core.docker_model import ContainerRow, ContainersSnapshot, stepped_bytes, stepped_cpu
 from widgets.steady import SteadyStatic
 
 COLUMNS = ("host", "name", "color", "state", "health", "restarts", "uptime", "image", "cpu",
@@ -30,6 +32,12 @@ COLOR_STYLE = {"blue": "bold #5fafff", "green": "bold #5fd75f"}
 STATE_STYLE = {"running": "green", "exited": "bold red", "dead": "bold red",
                "restarting": "bold yellow", "paused": "yellow", "created": "dim"}
 HEALTH_STYLE = {"healthy": "green", "unhealthy": "bold red", "starting": "yellow"}
+
+
+def same_text(a: object, b: Text) -> bool:
+    """Equal as shown: rich's `Text.__eq__` ignores the style of the whole text."""
+    return isinstance(a, Text) and (a.plain, a.style, a.justify, a.spans) == \
+        (b.plain, b.style, b.justify, b.spans)
 
 
 class ContainersTable(DataTable[Text]):
@@ -55,11 +63,27 @@ class ContainersTable(DataTable[Text]):
             if cursor in rows:
                 self.move_cursor(row=keys.index(cursor))
         else:
-            for key in keys:
-                for column, value in zip(COLUMNS, cells[key], strict=True):
-                    if self.get_cell(key, column) != value:
-                        self.update_cell(key, column, value)
+            changed = [(key, column, value) for key in keys
+                       for column, value in zip(COLUMNS, cells[key], strict=True)
+                       if not same_text(self.get_cell(key, column), value)]
+            if changed:
+                self._update_cells(changed)
         self.rows_shown = rows
+
+    def _update_cells(self, changed: list[tuple[str, str, Text]]) -> None:
+        """Set the cells and repaint only their regions. `DataTable.update_cell` repaints the
+        whole table — every row written to the terminal again for one uptime that ticked."""
+        data = getattr(self, "_data", None)
+        if data is None or not hasattr(self, "_update_count"):  # another Textual: the slow way
+            for key, column, value in changed:
+                self.update_cell(key, column, value)
+            return
+        for key, column, value in changed:
+            data[RowKey(key)][ColumnKey(column)] = value
+        self._update_count += 1  # the row render cache is keyed by it
+        for key, column, _value in changed:
+            self.refresh_coordinate(Coordinate(self.get_row_index(key),
+                                               self.get_column_index(column)))
 
     def selected(self) -> ContainerRow | None:
         if not self._keys or not 0 <= self.cursor_row < len(self._keys):
@@ -83,6 +107,8 @@ class ContainersPanel(Vertical):
         self.actions_enabled = actions
         self.table = ContainersTable()
         self.status = SteadyStatic("waiting for docker…", id="containers-status", markup=False)
+        self._shown: tuple[ContainersSnapshot, bool] | None = None
+        self._next_change = dt.datetime.min.replace(tzinfo=dt.UTC)
 
     def compose(self) -> ComposeResult:
         yield self.status
@@ -95,6 +121,10 @@ class ContainersPanel(Vertical):
         if snapshot is None:
             self.status.paint(Text("waiting for docker…"))
             return
+        if (snapshot, stale) == self._shown and now < self._next_change:
+            return  # nothing on screen would change: called every second, a cheap no-op
+        self._shown = (snapshot, stale)
+        self._next_change = now + dt.timedelta(seconds=self._stable_for(snapshot, now))
         stale_hosts = snapshot.stale_hosts()
         rows = {r.key: r for r in snapshot.rows}
         cells = {k: self._cells(r, now, stale or r.host in stale_hosts) for k, r in rows.items()}
@@ -103,6 +133,13 @@ class ContainersPanel(Vertical):
         down = stale or any(not e.connecting for e in snapshot.unreachable())
         self.set_class(down, "-stale")
         self.status.set_class(down, "-down")
+
+    @staticmethod
+    def _stable_for(snapshot: ContainersSnapshot, now: dt.datetime) -> float:
+        """Seconds until a shown uptime steps (or an unreachable engine's age ticks)."""
+        if any(not e.reachable for e in snapshot.engines):
+            return 1.0
+        return min([3600.0, *(row.uptime_step(now)[1] for row in snapshot.rows)])
 
     @staticmethod
     def status_line(snapshot: ContainersSnapshot, now: dt.datetime, stale: bool) -> Text:
@@ -136,8 +173,8 @@ class ContainersPanel(Vertical):
                      style="bold magenta" if stale else STATE_STYLE.get(row.state, ""))
         if row.state == "exited" and row.exit_code is not None and not stale:
             state.append(f" ({row.exit_code})")
-        cpu = "-" if row.cpu_pct is None else f"{row.cpu_pct:.1f}%"
-        mem = human_bytes(row.mem_bytes)
+        cpu = stepped_cpu(row.cpu_pct)
+        mem = stepped_bytes(row.mem_bytes)
         restarts = Text(str(row.restart_count),
                         style="bold yellow" if row.restart_count else dim, justify="right")
         return (
@@ -147,7 +184,7 @@ class ContainersPanel(Vertical):
             state,
             Text(row.health or "-", style=HEALTH_STYLE.get(row.health or "", dim)),
             restarts,
-            Text(row.uptime(now), style=dim, justify="right"),
+            Text(row.uptime_step(now)[0], style=dim, justify="right"),
             Text(row.image, style=dim),
             Text(cpu, style=dim, justify="right"),
             Text(mem, style=dim, justify="right"),

@@ -3,12 +3,20 @@ actions through the confirmation modal (cancel by default), read-only refusal.""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from textual.app import App, ComposeResult
 
 from tests.app.screen import APP_CSS, screen_text, widget_text
-from tui.core.docker_model import ContainerRow, ContainersSnapshot, EngineStatus
+from tui.core.docker_model import (
+    ContainerRow,
+    ContainersSnapshot,
+    EngineStatus,
+    stepped_bytes,
+    stepped_cpu,
+    stepped_duration,
+)
 from tui.core.sanitize import one_line
 from widgets.containers import ContainersPanel
 
@@ -53,7 +61,7 @@ async def test_rows_stale_and_hostile_text() -> None:
         await pilot.pause()
         table = cells(panel)
         assert [r[1] for r in table] == ["app-blue-web", "app-green-web", "[bold red]evil[/]"]
-        assert table[0][6] == "5m00s" and table[0][8] == "1.5%" and table[0][9] == "2.0MiB"
+        assert table[0][6] == "5m" and table[0][8] == "1%" and table[0][9] == "2.0MiB"
         assert "3 containers, 1 not running/healthy" in screen_text(app)
         # engine down: rows stay, marked STALE; the status line, drawn on screen, says
         # since when and for how long
@@ -117,3 +125,38 @@ async def test_first_connection_is_not_an_alarm() -> None:
         shown = widget_text(app, panel.status)
         assert "local: connecting to docker since 12:03:04 UTC (2s)" in shown
         assert "unreachable" not in shown and not panel.has_class("-stale")
+
+
+async def test_a_quiet_table_is_not_repainted() -> None:
+    """Uptimes move in steps (10 s, then minutes, 10 minutes, hours) and CPU/memory in coarse
+    steps, so a second later nothing is repainted; when a step passes only that cell is."""
+    app = PanelApp()
+    async with app.run_test(size=(160, 20)) as pilot:
+        panel = app.query_one(ContainersPanel)
+        rows = (row("app-blue-web", "blue"), row("app-green-web", "green"))
+        snap = ContainersSnapshot(rows, (EngineStatus("local", True, NOW),), NOW)
+        panel.show(snap, NOW)
+        await pilot.pause()
+        painted = panel.table._update_count
+        for seconds in range(1, 60):  # 5m01s … 5m59s: still "5m"
+            panel.show(snap, NOW + dt.timedelta(seconds=seconds))
+        drifted = ContainersSnapshot(tuple(
+            dataclasses.replace(r, cpu_pct=1.9, mem_bytes=(2 << 20) + 4096) for r in rows),
+            snap.engines, NOW)
+        panel.show(drifted, NOW + dt.timedelta(seconds=59))
+        await pilot.pause()
+        assert panel.table._update_count == painted
+        panel.show(drifted, NOW + dt.timedelta(seconds=60))
+        await pilot.pause()
+        assert [r[6] for r in cells(panel)] == ["6m", "6m"]
+        assert panel.table._update_count == painted + 1  # one batch of changed cells
+
+
+def test_steps() -> None:
+    assert [stepped_duration(s)[0] for s in (0, 9, 10, 59, 60, 3599, 3600, 7799, 172800)] == \
+        ["0s", "0s", "10s", "50s", "1m", "59m", "1h00m", "2h00m", "2d00h"]
+    assert stepped_duration(61)[1] == 59  # seconds until it reads "2m"
+    assert [stepped_cpu(p) for p in (None, 0.3, 1.9, 9.99, 12, 99)] == \
+        ["-", "<1%", "1%", "9%", "10%", "95%"]
+    assert [stepped_bytes(b) for b in (None, 512, 1536, 10 << 20, 123 << 20)] == \
+        ["-", "512B", "1.5KiB", "10MiB", "123MiB"]

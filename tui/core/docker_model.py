@@ -48,6 +48,13 @@ class ContainerRow:
             return "-"
         return human_duration((now - self.started_at).total_seconds())
 
+    def uptime_step(self, now: dt.datetime) -> tuple[str, float]:
+        """The uptime in steps that change rarely (`stepped_duration`) and the seconds until
+        the text changes (inf when it never does)."""
+        if self.state != "running" or self.started_at is None:
+            return "-", float("inf")
+        return stepped_duration((now - self.started_at).total_seconds())
+
 
 @dataclass(frozen=True, slots=True)
 class EngineStatus:
@@ -142,6 +149,52 @@ def human_duration(seconds: float) -> str:
     if seconds < 86400:
         return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
     return f"{seconds // 86400}d{seconds % 86400 // 3600:02d}h"
+
+
+STEPS = ((60, 10), (3600, 60), (2 * 86400, 600), (float("inf"), 3600))
+"""(below this many seconds, show steps of this many): 10 s, then minutes, then 10 minutes,
+then hours — a table of 20 uptimes changes a cell every few seconds, not 20 every second."""
+
+
+def stepped_duration(seconds: float) -> tuple[str, float]:
+    """A duration rounded down to its step ("40s", "7m", "3h20m", "5d04h") and the seconds
+    until the next step."""
+    seconds = max(0.0, seconds)
+    step = next(size for below, size in STEPS if seconds < below)
+    shown = int(seconds // step * step)
+    text = human_duration(shown)
+    if step == 60:
+        text = f"{shown // 60}m"
+    elif step == 600:
+        text = f"{shown // 3600}h{shown % 3600 // 60:02d}m"
+    return text, step - (seconds - shown)
+
+
+def stepped_cpu(pct: float | None) -> str:
+    """CPU % in steps that stay put while a container idles: "<1%", whole percents to 10,
+    then fives."""
+    if pct is None:
+        return "-"
+    if pct < 1:
+        return "<1%"
+    if pct < 10:
+        return f"{int(pct)}%"
+    return f"{int(pct // 5 * 5)}%"
+
+
+def stepped_bytes(value: int | None) -> str:
+    """Memory to two significant digits ("1.2MiB", "12MiB", "120MiB"): a few kilobytes of
+    drift do not repaint the cell."""
+    if value is None:
+        return "-"
+    size = float(value)
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB"):
+        if size < 1024 or unit == "TiB":
+            break
+        size /= 1024
+    if unit == "B":
+        return f"{int(size)}B"
+    return f"{size:.1f}{unit}" if size < 10 else f"{int(size)}{unit}"
 
 
 def human_bytes(value: int | None) -> str:
