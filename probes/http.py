@@ -1,13 +1,15 @@
 """HTTP health checks over one shared httpx client (one per TLS setting).
 
 Every outcome is a `CheckResult` with a reason in words: "HTTP 503", "timeout after 2.0 s",
-"checks.redis = fail", "body is not JSON". Bodies are read only when a condition needs them,
-and never past the size cap; redirects are followed by hand, bounded, with loop detection.
+"checks.redis = fail", "body is not JSON". Bodies are judged only when a condition needs them,
+and never read past the size cap; redirects are followed by hand, bounded, with loop detection.
+Latency is measured on a kept connection when there is one: see `check_http` (cold and warm).
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import ssl
 import time
@@ -23,6 +25,17 @@ if TYPE_CHECKING:
 
 REDIRECTS = {301, 302, 303, 307, 308}
 _MISSING = object()
+KEEPALIVE_S = 90.0
+"""How long an idle connection is kept for the next round. httpx's default (5 s) is not longer
+than most check intervals, so every round would pay the handshakes again; a server that closes
+it sooner only makes that round cold."""
+WARM_TRIES = 2
+"""Warm requests after a cold one: a check racing others to one origin may find the connection
+it opened taken by another, and open a second."""
+DRAIN_BYTES = 64 * 1024
+DRAIN_S = 0.25
+"""A body no condition needs is still read (up to DRAIN_BYTES, within DRAIN_S) after the
+answer is judged: a connection is kept for the next request only once its body is read."""
 
 
 class HttpClients:
@@ -60,7 +73,8 @@ class HttpClients:
         return httpx.AsyncClient(
             verify=tls,
             follow_redirects=False,
-            limits=httpx.Limits(max_connections=1000, max_keepalive_connections=100),
+            limits=httpx.Limits(max_connections=1000, max_keepalive_connections=1000,
+                                keepalive_expiry=KEEPALIVE_S),
             headers={"user-agent": "warroom/0.1 (health check)"},
         )
 
@@ -80,31 +94,98 @@ def _text(value: Any, limit: int = 80) -> str:
 async def check_http(
     service: Service, clients: HttpClients, timeout: float, ca_file: str | None = None
 ) -> CheckResult:
-    """Probe one service within `timeout` seconds (total, not per phase)."""
-    started = time.monotonic()
-    try:
-        return await asyncio.wait_for(
-            _probe(service, clients, timeout, started, ca_file), timeout
-        )
-    except TimeoutError:
+    """Probe one service within `timeout` seconds (total, not per phase).
+
+    A request that had to open its connection (TCP and TLS handshakes) is *cold*. When the
+    server keeps that connection, a second request follows on it within the same budget and
+    the check is judged by that *warm* answer, the cold figure kept as `cold_ms`; a service
+    that answered cold but not warm is judged by its cold answer (`latency_ms == cold_ms`).
+    A request on a kept connection that the server closed meanwhile is retried once.
+    """
+    deadline = asyncio.get_running_loop().time() + timeout
+    first = await _attempt(service, clients, deadline, timeout, ca_file)
+    if first is not None and first.stale:  # a kept connection closed under us: once more
+        first = await _attempt(service, clients, deadline, timeout, ca_file)
+    if first is None:
         return CheckResult(service.name, State.DOWN, f"timeout after {timeout:.1f} s", utcnow())
+    if not (first.answered and first.opened):
+        return first.result
+    answer, cold = first, first.result.latency_ms
+    for _try in range(WARM_TRIES):
+        if not answer.kept:
+            break
+        warm = await _attempt(service, clients, deadline, timeout, ca_file)
+        if warm is None or not warm.answered:
+            break
+        if not warm.opened:
+            return dataclasses.replace(warm.result, cold_ms=cold)
+        answer = warm  # another check took the kept connection: this one was cold too
+    return dataclasses.replace(answer.result, cold_ms=answer.result.latency_ms)
+
+
+@dataclasses.dataclass(slots=True)
+class _Attempt:
+    """One request (with its redirects) and what happened to its connection."""
+
+    result: CheckResult
+    answered: bool
+    """An HTTP answer was judged (not a transport failure)."""
+    opened: bool
+    """A new connection was opened for it."""
+    kept: bool = False
+    """The answer's connection went back to the pool, ready for the next request."""
+    stale: bool = False
+    """A transport failure (not a timeout) on a connection kept from an earlier request."""
+
+
+class _Opened:
+    """An httpcore trace hook: notes whether a request opened a new connection."""
+
+    def __init__(self) -> None:
+        self.opened = False
+
+    async def __call__(self, event: str, info: dict[str, Any]) -> None:
+        if event.startswith("connection.connect_") and event.endswith(".started"):
+            self.opened = True
+
+
+async def _attempt(
+    service: Service, clients: HttpClients, deadline: float, timeout: float,
+    ca_file: str | None,
+) -> _Attempt | None:
+    """One request within what is left of the budget; None when it ran out."""
+    trace = _Opened()
+    try:
+        async with asyncio.timeout_at(deadline):
+            return await _probe(service, clients, timeout, deadline, ca_file, trace)
+    except TimeoutError:
+        return None
 
 
 async def _probe(
-    service: Service, clients: HttpClients, timeout: float, started: float, ca_file: str | None
-) -> CheckResult:
+    service: Service, clients: HttpClients, timeout: float, deadline: float,
+    ca_file: str | None, trace: _Opened,
+) -> _Attempt:
     import httpx
 
+    loop = asyncio.get_running_loop()
+    await clients.for_url(service.url, service.verify_tls, ca_file)  # built before the clock
+    started = time.monotonic()
     url, seen = service.url, {service.url}
     origin = _origin(service.url)
     needs_body = bool(service.json or service.dependencies)
+
+    def failed(reason: str) -> _Attempt:
+        return _Attempt(_result(service, State.DOWN, reason, started), True, trace.opened)
+
     for _hop in range(service.max_redirects + 1):
         client = await clients.for_url(url, service.verify_tls, ca_file)
         # configured headers (tokens) only ever go to the configured origin
         headers = service.headers if _origin(url) == origin else {}
         try:
             async with client.stream(
-                service.method, url, headers=headers, timeout=timeout
+                service.method, url, headers=headers,
+                timeout=max(0.001, deadline - loop.time()), extensions={"trace": trace},
             ) as response:
                 status = response.status_code
                 location = response.headers.get("location")
@@ -113,21 +194,58 @@ async def _probe(
                     if url.lower().startswith("https:") and not target.lower().startswith(
                         "https:"
                     ):
-                        return _result(service, State.DOWN,
-                                       "redirect from https to plain http refused", started)
+                        return failed("redirect from https to plain http refused")
                     url = target
                     if url in seen:
-                        return _result(service, State.DOWN, "redirect loop", started)
+                        return failed("redirect loop")
                     seen.add(url)
+                    await _drain(response, deadline)  # so that the next hop may reuse it
                     continue
                 body: bytes | None = None
-                if needs_body and service.method != "HEAD":
+                complete = service.method == "HEAD"
+                if needs_body and not complete:
                     body = await _read_capped(response, service.max_bytes)
+                    complete = body is not None
                 latency = (time.monotonic() - started) * 1000
-                return _evaluate(service, response, body, latency)
+                result = _evaluate(service, response, body, latency)
+                if not complete and not needs_body:  # after the figure: not the service's time
+                    complete = await _drain(response, deadline)
+                kept = complete and _keeps_alive(response)
+                return _Attempt(result, True, trace.opened, kept=kept)
         except httpx.HTTPError as exc:
-            return _result(service, State.DOWN, describe_error(exc, timeout), started)
-    return _result(service, State.DOWN, f"too many redirects (> {service.max_redirects})", started)
+            stale = not trace.opened and not isinstance(exc, httpx.TimeoutException)
+            reason = describe_error(exc, timeout)
+            return _Attempt(_result(service, State.DOWN, reason, started), False, trace.opened,
+                            stale=stale)
+    return failed(f"too many redirects (> {service.max_redirects})")
+
+
+def _keeps_alive(response: httpx.Response) -> bool:
+    """Whether the server lets the connection serve another request (as h11 decides)."""
+    if "close" in response.headers.get("connection", "").lower():
+        return False
+    return response.http_version != "HTTP/1.0"
+
+
+async def _drain(response: httpx.Response, deadline: float) -> bool:
+    """Read and drop a small body nobody needs (≤ DRAIN_BYTES, within DRAIN_S and the
+    budget), so that its connection can be kept; False when it was not read to its end."""
+    import httpx
+
+    length = response.headers.get("content-length")
+    if length is not None and (not length.isdigit() or int(length) > DRAIN_BYTES):
+        return False
+    until = min(asyncio.get_running_loop().time() + DRAIN_S, deadline - 0.01)
+    size = 0
+    try:
+        async with asyncio.timeout_at(until):
+            async for chunk in response.aiter_raw():
+                size += len(chunk)
+                if size > DRAIN_BYTES:
+                    return False
+    except (TimeoutError, httpx.HTTPError):
+        return False
+    return True
 
 
 def _origin(url: str) -> tuple[str, str, int | None]:

@@ -151,10 +151,9 @@ def _services_table(console: Console, config: Config, store: Store) -> None:
     for service in config.services:
         state = store.effective(service.name)
         check = store.checks.get(service.name)
-        latency = f"{check.latency_ms:.0f} ms" if check and check.latency_ms is not None else "-"
         table.add_row(
             Text(service.name), Text(service.color or "-"),
-            state_text(state), Text(latency),
+            state_text(state), Text(latency_words(check) or "-"),
             Text((check.detail("x-build") if check else None) or "-"),
             Text(_reason(service.name, check, paused)),
         )
@@ -165,6 +164,18 @@ def _services_table(console: Console, config: Config, store: Store) -> None:
                 Text(""), Text(""), Text(child.reason),
             )
     console.print(table)
+
+
+def latency_words(check: CheckResult | None) -> str:
+    """The warm figure (a request on a kept connection, as the TUI's rounds measure it), with
+    the cold one (the request that opened it: TCP and TLS handshakes) labelled beside it:
+    "12 ms (cold 180 ms)"; "cold 180 ms" alone when only the cold request answered."""
+    if check is None or check.latency_ms is None:
+        return ""
+    warm, cold = check.warm_ms, check.cold_ms
+    if warm is None:
+        return f"cold {cold:.0f} ms"
+    return f"{warm:.0f} ms" + (f" (cold {cold:.0f} ms)" if cold is not None else "")
 
 
 def _reason(name: str, check: CheckResult | None, paused: dict[str, str]) -> str:
@@ -185,6 +196,9 @@ def _services_narrow(console: Console, config: Config, store: Store) -> None:
             line.append(f" ({service.color})")
         line.append(" ")
         line.append_text(state_text(state))
+        latency = latency_words(check)
+        if latency:
+            line.append(f" {latency}")
         console.print(line, overflow="fold")
         console.print(Text(f"  {_reason(service.name, check, paused)}"), overflow="fold")
         for child in check.children if check else ():

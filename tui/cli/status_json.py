@@ -2,7 +2,10 @@
 
 `status` is the word the banner shows (OK, WARNING, CRITICAL, UNKNOWN or MAINTENANCE) and
 `exit` the monitoring-plugin code (MAINTENANCE exits 1, as WARNING); `problems` are the lines
-behind it. Also: every check, the color and each of its sources, the containers with their
+behind it. A check's `latency_ms` is the figure it was judged by: `warm_ms` (a request on a kept
+connection) when there is one, else `cold_ms` (the request that opened the connection, TCP and
+TLS handshakes included; null when the round found a connection already open).
+Also: every check, the color and each of its sources, the containers with their
 engines, maintenance and the open incident.
 """
 
@@ -20,6 +23,10 @@ from tui.core.verdict import CONTAINERS, Verdict, container_is_critical
 
 def _iso(value: dt.datetime | None) -> str | None:
     return value.isoformat() if value else None
+
+
+def _ms(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
 
 
 def to_json(config: Config, store: Store, result: Verdict) -> dict[str, Any]:
@@ -53,7 +60,9 @@ def _checks(config: Config, store: Store, now: dt.datetime) -> list[dict[str, An
             "critical": service.critical,
             "state": store.effective(service.name, now).value,
             "reason": check.reason if check else "no result",
-            "latency_ms": round(check.latency_ms, 1) if check and check.latency_ms else None,
+            "latency_ms": _ms(check.latency_ms if check else None),
+            "warm_ms": _ms(check.warm_ms if check else None),
+            "cold_ms": _ms(check.cold_ms if check else None),
             "at": check.at.isoformat() if check else None,
             "details": dict(check.details) if check else {},
             "children": [

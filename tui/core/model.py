@@ -64,6 +64,17 @@ class CheckResult:
     children: tuple[SubResult, ...] = ()
     details: tuple[tuple[str, str], ...] = ()
     """Captured facts shown beside the row, e.g. (("x-build", "abc123"), ("tls", "12 days"))."""
+    cold_ms: float | None = None
+    """The latency of a request that had to open its connection (TCP and TLS handshakes
+    included), when this round opened one; `latency_ms` is then the warm request that followed
+    on the kept connection, or the same cold figure when none answered (`warm_ms` is None)."""
+
+    @property
+    def warm_ms(self) -> float | None:
+        """The latency on a kept connection; None when only a cold request answered."""
+        if self.cold_ms is not None and self.latency_ms == self.cold_ms:
+            return None
+        return self.latency_ms
 
     def detail(self, name: str) -> str | None:
         for key, value in self.details:

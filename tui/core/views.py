@@ -74,6 +74,8 @@ def health_rows(
                                   "-", "", "-", "waiting for the first result"))
             continue
         latency = latency_text(store.typical_latency(service.name))
+        if check.cold_ms is not None and check.warm_ms is None:
+            latency = f"cold {latency}"  # the handshakes are in it: not comparable to warm
         reason = check.reason
         if state is State.STALE:
             reason = f"STALE (last: {check.state.value}, {check.reason})"
