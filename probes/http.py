@@ -12,6 +12,7 @@ import asyncio
 import dataclasses
 import json
 import ssl
+import sys
 import time
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
@@ -29,51 +30,84 @@ KEEPALIVE_S = 90.0
 """How long an idle connection is kept for the next round. httpx's default (5 s) is not longer
 than most check intervals, so every round would pay the handshakes again; a server that closes
 it sooner only makes that round cold."""
-WARM_TRIES = 2
-"""Warm requests after a cold one: a check racing others to one origin may find the connection
-it opened taken by another, and open a second."""
 DRAIN_BYTES = 64 * 1024
 DRAIN_S = 0.25
 """A body no condition needs is still read (up to DRAIN_BYTES, within DRAIN_S) after the
 answer is judged: a connection is kept for the next request only once its body is read."""
 
 
-class HttpClients:
-    """Shared async clients: one for plain http, one per TLS setting for https.
+def _import_httpx() -> None:
+    """Import httpx and httpcore without what a health check never uses: httpcore imports
+    trio whenever it is installed (~80 ms) and httpx its command-line client (click, pygments:
+    ~15 ms). Both are blocked only while these import, and only if not already imported."""
+    if "httpcore" in sys.modules:
+        return
+    blocked = [name for name in ("trio", "httpx._main") if name not in sys.modules]
+    for name in blocked:
+        sys.modules[name] = None  # type: ignore[assignment]  # `import` raises ImportError
+    try:
+        import httpcore  # noqa: F401
+        import httpx  # noqa: F401
+    finally:
+        for name in blocked:
+            if name in sys.modules and sys.modules[name] is None:
+                del sys.modules[name]
 
-    A verifying client loads the CA bundle (~80 ms), so it is built on first https use, in a
-    thread, never on the event loop and never for plain-http-only configs. Close with aclose().
+
+class HttpClients:
+    """Shared async clients: one for plain http, one per TLS setting for https, and one of its
+    own for each check that names itself (`owner`).
+
+    A check's own client keeps its connection for its next request: the warm request after a
+    cold one, and the next round, are on the connection it opened, never on one another check
+    holds; and no pool grows to hundreds of connections (httpcore assigns each request in time
+    proportional to the pool's size squared: 48 concurrent requests over ~100 kept connections
+    cost a second of CPU). A verifying TLS context loads the CA bundle (~80 ms), so it is built
+    once per TLS setting on first https use, in a thread, never on the event loop and never for
+    plain-http-only configs; the clients share it. Close with aclose().
     """
 
     def __init__(self) -> None:
-        self._clients: dict[tuple[bool, str | None], httpx.AsyncClient] = {}
+        self._tls: dict[tuple[bool, str | None], ssl.SSLContext] = {}
+        self._clients: dict[tuple[bool, str | None, str | None], httpx.AsyncClient] = {}
         self._lock = asyncio.Lock()
 
     async def for_url(
-        self, url: str, verify: bool = True, ca_file: str | None = None
+        self, url: str, verify: bool = True, ca_file: str | None = None,
+        owner: str | None = None,
     ) -> httpx.AsyncClient:
-        # Plain http never negotiates TLS, so it shares one client that loads no CA bundle.
-        key = (verify, ca_file) if url.lower().startswith("https:") else (False, None)
+        # Plain http never negotiates TLS, so it shares one context that loads no CA bundle.
+        tls = (verify, ca_file) if url.lower().startswith("https:") else (False, None)
+        key = (*tls, owner)
         client = self._clients.get(key)
         if client is None:
             async with self._lock:
                 client = self._clients.get(key)
                 if client is None:
-                    client = await asyncio.to_thread(self._build, *key)
+                    context = self._tls.get(tls)
+                    if context is None:
+                        context = await asyncio.to_thread(self._context, *tls)
+                        self._tls[tls] = context
+                    client = self._build(context)
                     self._clients[key] = client
         return client
 
     @staticmethod
-    def _build(verify: bool, ca_file: str | None) -> httpx.AsyncClient:
+    def _context(verify: bool, ca_file: str | None) -> ssl.SSLContext:
         import httpx
 
-        tls: bool | ssl.SSLContext = verify
         if verify and ca_file:
-            tls = ssl.create_default_context(cafile=ca_file)
+            return ssl.create_default_context(cafile=ca_file)
+        return httpx.create_ssl_context(verify=verify)
+
+    @staticmethod
+    def _build(context: ssl.SSLContext) -> httpx.AsyncClient:
+        import httpx
+
         return httpx.AsyncClient(
-            verify=tls,
+            verify=context,
             follow_redirects=False,
-            limits=httpx.Limits(max_connections=1000, max_keepalive_connections=1000,
+            limits=httpx.Limits(max_connections=100, max_keepalive_connections=100,
                                 keepalive_expiry=KEEPALIVE_S),
             headers={"user-agent": "warroom/0.1 (health check)"},
         )
@@ -110,17 +144,13 @@ async def check_http(
         return CheckResult(service.name, State.DOWN, f"timeout after {timeout:.1f} s", utcnow())
     if not (first.answered and first.opened):
         return first.result
-    answer, cold = first, first.result.latency_ms
-    for _try in range(WARM_TRIES):
-        if not answer.kept:
-            break
+    if first.kept:
         warm = await _attempt(service, clients, deadline, timeout, ca_file)
-        if warm is None or not warm.answered:
-            break
-        if not warm.opened:
-            return dataclasses.replace(warm.result, cold_ms=cold)
-        answer = warm  # another check took the kept connection: this one was cold too
-    return dataclasses.replace(answer.result, cold_ms=answer.result.latency_ms)
+        if warm is not None and warm.answered:
+            if warm.opened:  # the server closed it after all: this one was cold too
+                return dataclasses.replace(warm.result, cold_ms=warm.result.latency_ms)
+            return dataclasses.replace(warm.result, cold_ms=first.result.latency_ms)
+    return dataclasses.replace(first.result, cold_ms=first.result.latency_ms)
 
 
 @dataclasses.dataclass(slots=True)
@@ -166,10 +196,10 @@ async def _probe(
     service: Service, clients: HttpClients, timeout: float, deadline: float,
     ca_file: str | None, trace: _Opened,
 ) -> _Attempt:
-    import httpx
-
     loop = asyncio.get_running_loop()
-    await clients.for_url(service.url, service.verify_tls, ca_file)  # built before the clock
+    await clients.for_url(service.url, service.verify_tls, ca_file, service.name)  # not timed
+    import httpx  # after the client: imported in its thread, not on the event loop
+
     started = time.monotonic()
     url, seen = service.url, {service.url}
     origin = _origin(service.url)
@@ -179,7 +209,7 @@ async def _probe(
         return _Attempt(_result(service, State.DOWN, reason, started), True, trace.opened)
 
     for _hop in range(service.max_redirects + 1):
-        client = await clients.for_url(url, service.verify_tls, ca_file)
+        client = await clients.for_url(url, service.verify_tls, ca_file, service.name)
         # configured headers (tokens) only ever go to the configured origin
         headers = service.headers if _origin(url) == origin else {}
         try:

@@ -15,6 +15,7 @@ from probes.http import HttpClients, check_http
 from tests.infra.http import Fixed
 from tests.infra.http_keepalive import KeepAliveServer
 from tests.probes.test_http import service
+from tui.core.config import parse_config
 from tui.core.model import State
 from tui.core.store import Store
 from tui.core.views import health_rows
@@ -98,20 +99,22 @@ async def test_a_kept_connection_closed_by_the_server_is_retried_once():
     assert second.cold_ms is not None and second.warm_ms is not None
 
 
-async def test_concurrent_checks_of_one_origin_stay_bounded():
-    """50 services on one origin at once: each has a warm figure; only those whose first
-    request opened a connection (others found one another check had just released) have a
-    cold one."""
+async def test_concurrent_checks_of_one_origin_each_warm_on_their_own_connection():
+    """50 services on one origin at once, each cold then warm on the connection it opened
+    (never one another check holds), then a second round warm on the same 50 connections."""
     with KeepAliveServer() as server:
         clients = HttpClients()
+        services = parse_config('[environment]\nname = "t"\n' + "".join(
+            f'[[services]]\nname = "s{i}"\nurl = "{server.url(f"/{i}")}"\n' for i in range(50)
+        ), env={}).services
         try:
-            results = await asyncio.gather(*(
-                check_http(service(server.url(f"/{i}")), clients, 2.0) for i in range(50)))
+            first = await asyncio.gather(*(check_http(s, clients, 2.0) for s in services))
+            second = await asyncio.gather(*(check_http(s, clients, 2.0) for s in services))
         finally:
             await clients.aclose()
-        cold = sum(1 for r in results if r.cold_ms is not None)
-        assert cold <= server.accepted <= 50 and server.requests <= 50 + 2 * cold
-    assert all(r.state is State.OK and r.warm_ms is not None for r in results)
+        assert (server.accepted, server.requests) == (50, 150)
+    assert all(r.state is State.OK and r.cold_ms and r.warm_ms for r in first)
+    assert all(r.state is State.OK and r.cold_ms is None and r.warm_ms for r in second)
 
 
 def test_health_panel_labels_a_cold_only_latency():
@@ -128,7 +131,5 @@ def test_health_panel_labels_a_cold_only_latency():
 
 
 def service_config():
-    from tui.core.config import parse_config
-
     return parse_config('[environment]\nname = "t"\n[[services]]\nname = "svc"\n'
                         'url = "http://127.0.0.1:1/h"\n', env={})
