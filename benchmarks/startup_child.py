@@ -1,8 +1,10 @@
 """Child process for bench_startup.py: run an app headless and report when it is ready.
 
 argv: MODE T0 [CONFIG]; MODE is "empty" (a bare Textual app, ready at its first paint) or
-"warroom" (ready at the first paint after every panel has its first result). Prints the
-seconds since T0 (the parent's clock just before spawning) and exits.
+"warroom" (ready at the first paint after every panel has its first result): both headless,
+they print the seconds since T0 (the parent's clock just before spawning) and exit. MODE
+"static" runs, on the terminal, an empty app showing one Static (the `--tmux` baseline: the
+parent watches the screen, this process only runs until it is hung up).
 """
 
 from __future__ import annotations
@@ -18,7 +20,16 @@ def report(app) -> None:
     app.exit()
 
 
-if MODE == "empty":
+if MODE == "static":
+    from textual.app import App, ComposeResult
+    from textual.widgets import Static
+
+    class OneStatic(App):
+        def compose(self) -> ComposeResult:
+            yield Static("warroom-bench-ready")
+
+    OneStatic().run()
+elif MODE == "empty":
     from textual.app import App
 
     class Empty(App):
