@@ -18,7 +18,7 @@ from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 from textual.widgets._toast import ToastRack
 
 from tui.core.config import Config
@@ -40,6 +40,7 @@ from tui.palette import WarroomCommands
 from tui.screens.help import HelpScreen
 from widgets.actions import ActionsPanel
 from widgets.color import ColorPanel
+from widgets.footer import KeysFooter
 from widgets.header import Banner
 from widgets.health import HealthPanel
 from widgets.incident_clock import IncidentClockPanel
@@ -57,6 +58,12 @@ PANES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("timeline", ("TimelinePanel",)),
 )
 """Narrow screens show the health panel and one of these panes (keys 1, 2 ...); wide show all."""
+PANE_OF = {kind: name for name, kinds in PANES for kind in kinds}
+
+FIRST_ROUND_HOLD = 1.0
+"""At start the panels show their skeleton ("waiting for the first result") and the results of
+the first round are held until every scheduled probe has answered once, or this many seconds
+have passed: the first data is painted in one pass instead of one layout per result."""
 
 
 class WarroomScreen(Screen[None]):
@@ -65,6 +72,15 @@ class WarroomScreen(Screen[None]):
     logs filter of a hidden pane, which then swallowed every key typed."""
 
     AUTO_FOCUS = "HealthPanel"
+    _resumed = False
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Textual restyles the whole screen on every resume; on the first one every widget
+        # has just been styled as it mounted, so that pass (~50 widgets) is skipped.
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False
+        super()._on_screen_resume(event)
 
 
 class WarroomApp(KeyOrderMixin, ToastsMixin, ScreenshotMixin, IncidentMixin, ActionsMixin,
@@ -114,7 +130,11 @@ class WarroomApp(KeyOrderMixin, ToastsMixin, ScreenshotMixin, IncidentMixin, Act
         self._dirty = True
         self._maintenance_watch = MaintenanceWatch()  # in/out of maintenance, still failing
         self.title = f"warroom · {config.environment.name}"
+        self.panes: list[str] = []  # the panes composed, in PANES order (set by compose)
         self._pane = ""  # the pane shown on a narrow screen (set by action_pane)
+        self._holding = False  # the first round's results are held (see FIRST_ROUND_HOLD)
+        self._held_lines: list[LogLine] = []
+        self._held_dropped = 0
 
     # -- layout -----------------------------------------------------------------------------
     def get_default_screen(self) -> Screen[None]:
@@ -122,6 +142,16 @@ class WarroomApp(KeyOrderMixin, ToastsMixin, ScreenshotMixin, IncidentMixin, Act
 
     def compose(self) -> ComposeResult:
         env = self.config.environment
+        found: set[str] = set()
+
+        def pane(widget: Widget) -> Widget:
+            """Tag a pane's panel before it mounts: classes added later restyle it again."""
+            name = PANE_OF.get(type(widget).__name__)
+            if name is not None:
+                widget.add_class("pane", f"pane-{name}", update=False)
+                found.add(name)
+            return widget
+
         yield Banner(env.name, env.production, self.read_only)
         yield PaneBar()
         with Horizontal(id="body"):
@@ -129,43 +159,46 @@ class WarroomApp(KeyOrderMixin, ToastsMixin, ScreenshotMixin, IncidentMixin, Act
                 if self.config.services:
                     yield HealthPanel()
                 if self.config.actions:
-                    yield ActionsPanel()
-                yield from self.compose_containers_logs()
+                    yield pane(ActionsPanel())
+                for widget in self.compose_containers_logs():
+                    yield pane(widget)
             with Vertical(id="side"):
                 if self.config.color:
-                    yield ColorPanel()
-                yield IncidentClockPanel()
-                yield TimelinePanel()
-        yield Footer()
+                    yield pane(ColorPanel())
+                yield pane(IncidentClockPanel())
+                yield pane(TimelinePanel())
+        yield KeysFooter()
+        # The screen's classes, set before its panels mount: each class changed on a mounted
+        # screen restyles every widget on it.
+        self.panes = [name for name, _kinds in PANES if name in found]
+        self._pane = self.panes[0] if self.panes else "overview"
+        screen = self.screen
+        screen.set_class(self.size.width >= WIDE, "wide", update=False)
+        screen.add_class(f"show-{self._pane}", update=False)
+        # keys bound before the footer mounts are in its first frame (no recompose)
+        for number, name in enumerate(self.panes, 1):
+            self.bind(str(number), f"pane({name!r})", description=f"show {name}", show=False)
+        self.incident_init()
 
     async def on_mount(self) -> None:
         self._trap_sigterm()
         self.store.subscribe(lambda _kind: self.post_message(StoreChanged()))
         self.store.on_transition(self._on_transition)
         self.monitor.start()
-        self._setup_panes()
+        self.action_pane(self._pane)  # keys 1, 2 ... (bound in compose) show or focus a pane
         self.incident_mount()
         self.set_interval(1.0, self._tick)
         self._layout_for(self.size.width)
         self._tick()
+        self._hold_first_round()
         await self.actions_mount()
 
     def _post_log_lines(self, batch: list[LogLine], dropped: int) -> None:
+        if self._holding:  # the tail read at start lands with the first round
+            self._held_lines.extend(batch)
+            self._held_dropped = dropped
+            return
         self.post_message(LogLines(tuple(batch), dropped))
-
-    def _setup_panes(self) -> None:
-        """Tag panels with their pane and bind 1, 2 ... to show (narrow) or focus (wide) them."""
-        self.panes: list[str] = []
-        for name, kinds in PANES:
-            widgets = [w for w in self.query("*") if type(w).__name__ in kinds]
-            if not widgets:
-                continue
-            self.panes.append(name)
-            for widget in widgets:
-                widget.add_class("pane", f"pane-{name}")
-            key = str(len(self.panes))
-            self.bind(key, f"pane({name!r})", description=f"show {name}", show=False)
-        self.action_pane(self.panes[0] if self.panes else "overview")
 
     def show_pane(self, name: str) -> None:
         """Bring pane `name` forward on a narrow screen (no-op when wide or absent)."""
@@ -247,8 +280,27 @@ class WarroomApp(KeyOrderMixin, ToastsMixin, ScreenshotMixin, IncidentMixin, Act
         self._signals_saved = {}
 
     # -- data flow --------------------------------------------------------------------------
+    def _hold_first_round(self) -> None:
+        if self.monitor.scheduler.jobs:
+            self._holding = True
+            self.set_timer(FIRST_ROUND_HOLD, self._release_first_round)
+
+    def _release_first_round(self) -> None:
+        """Paint what the first round brought, log lines included, in one pass."""
+        if not self._holding:
+            return
+        self._holding = False
+        if self._held_lines:
+            self.on_log_lines(LogLines(tuple(self._held_lines), self._held_dropped))
+            self._held_lines = []
+        self._render_panels()
+
     def on_store_changed(self, _message: StoreChanged) -> None:
         self._dirty = True
+        if self._holding:
+            if all(job.rounds for job in self.monitor.scheduler.jobs):
+                self._release_first_round()
+            return  # until then the skeleton stays
         self._render_panels()
 
     def _tick(self) -> None:
@@ -281,8 +333,9 @@ class WarroomApp(KeyOrderMixin, ToastsMixin, ScreenshotMixin, IncidentMixin, Act
 
     def _render_panels(self, now: dt.datetime | None = None) -> None:
         """Re-render the panels, unless a modal covers them (then on resume)."""
-        if not self._dirty or len(self.screen_stack) != 1:
-            return  # a modal covers the panels (or the app is shutting down)
+        if not self._dirty or len(self.screen_stack) != 1 or self._holding:
+            return  # a modal covers the panels (or the app is shutting down, or the first
+            # round is held)
         self._dirty = False
         now = now or self.clock()
         with self.batch_update():

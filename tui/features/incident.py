@@ -1,11 +1,11 @@
 """The incident in the app: clock, timeline, notes, pins, declare, history and exports.
 
-The app calls `incident_mount()` in on_mount, `incident_tick(now)` every second,
-`incident_record_transition(t)` for each check transition and `await incident_close()` on
-unmount; it binds `i` → action_incident, `n` → action_note, `c` → action_correct,
-`p` → action_pin. Every journal write runs in order off the event loop (`JournalWriter`);
-"saved" is only shown once the entry is fsynced. The journal is polled every 0.5 s, so
-entries from other TUIs and the CLI appear within a second.
+The app calls `incident_init()` before the screen mounts (binds `I`), `incident_mount()` on mount,
+`incident_tick(now)` every second, `incident_record_transition(t)` for each check transition
+and `await incident_close()` on unmount; it binds `i` → action_incident, `n` → action_note,
+`c` → action_correct, `p` → action_pin. Every journal write runs in order off the event
+loop (`JournalWriter`); "saved" is only shown once the entry is fsynced. The journal is polled
+every 0.5 s, so entries from other TUIs and the CLI appear within a second.
 """
 
 from __future__ import annotations
@@ -41,6 +41,11 @@ class IncidentMixin(WarroomBase):
     """Mixed into `WarroomApp`: the incident clock, the timeline, notes and exports."""
 
     # -- lifecycle ---------------------------------------------------------------------------
+    def incident_init(self) -> None:
+        """The keys (called before the screen mounts: keys bound then are in the footer's
+        first frame)."""
+        self.bind("I", "incident_history", description="Incident history")
+
     def incident_mount(self) -> None:
         self.incident_tracker = IncidentTracker(Incidents.from_config(self.config), self.author)
         self.journal_writer = JournalWriter(self._journal_error)
@@ -53,7 +58,6 @@ class IncidentMixin(WarroomBase):
         self.run_worker(self.journal_writer.run(), group="journal", exit_on_error=False)
         self.store.on_color_change(self.incident_record_color)
         self.set_interval(POLL, self.incident_poll)
-        self.bind("I", "incident_history", description="Incident history")
         self._incident_render()
 
     async def incident_close(self) -> None:
