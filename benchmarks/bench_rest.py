@@ -82,10 +82,11 @@ def cpu_ticks(pid: int) -> tuple[int, int]:
     return fields[0] + fields[1], fields[2] + fields[3]
 
 
-def spawn(argv: list[str], env: dict[str, str]) -> tuple[subprocess.Popen[bytes], int]:
-    """Start argv on a new pty (80x24, controlling terminal); return (process, master fd)."""
+def spawn(argv: list[str], env: dict[str, str],
+          size: tuple[int, int] = (COLS, ROWS)) -> tuple[subprocess.Popen[bytes], int]:
+    """Start argv on a new pty (cols x rows, controlling terminal); return (process, master fd)."""
     master, slave = os.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
 
     def controlling_tty() -> None:  # runs after setsid and the fd dups
         fcntl.ioctl(0, termios.TIOCSCTTY, 0)
@@ -180,27 +181,35 @@ def measure(name: str, argv: list[str], env: dict[str, str], warmup: float, seco
         if dump is not None:
             write_dump(dump / f"{name}.bin", reader.raw[n0:n1])
     finally:
-        with contextlib.suppress(OSError):
-            os.write(master, quit_keys)
-        try:
-            proc.wait(5)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(5)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
-        reader.stop = True
-        reader.join(2)
-        os.close(master)
+        stop(proc, master, reader, quit_keys)
     return run
 
 
-def demo_config(env: DemoEnv, interval: float | None, path: Path) -> Path:
-    """The demo's own config, optionally with every check's interval set to `interval`."""
-    data: dict[str, Any] = config_dict(env)
+def stop(proc: subprocess.Popen[bytes], master: int, reader: Reader, quit_keys: bytes) -> None:
+    """Type quit_keys; if the program is still there after 5 s, SIGTERM (then SIGKILL) its
+    session; stop the reader and close the pty."""
+    with contextlib.suppress(OSError):
+        os.write(master, quit_keys)
+    try:
+        proc.wait(5)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    reader.stop = True
+    reader.join(2)
+    os.close(master)
+
+
+def demo_config(env: DemoEnv, interval: float | None, path: Path,
+                extra: dict[str, Any] | None = None) -> Path:
+    """The demo's own config, optionally with every check's interval set to `interval` and
+    more sections (`extra`, e.g. `{"containers": {...}}`)."""
+    data: dict[str, Any] = config_dict(env) | (extra or {})
     if interval is not None:
         data["defaults"]["interval"] = interval
         data["color"]["interval"] = interval
