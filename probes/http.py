@@ -94,6 +94,7 @@ class HttpClients:
 
     @staticmethod
     def _context(verify: bool, ca_file: str | None) -> ssl.SSLContext:
+        _import_httpx()  # here, in the thread: httpx and httpcore cost ~40 ms to import
         import httpx
 
         if verify and ca_file:
