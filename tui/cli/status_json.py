@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from tui.cli.status_hosts import hosts_json
 from tui.core.config import Config
 from tui.core.docker_model import ContainersSnapshot
 from tui.core.model import utcnow
@@ -41,6 +42,7 @@ def to_json(config: Config, store: Store, result: Verdict) -> dict[str, Any]:
         "checks": _checks(config, store, now),
         "color": _color(config, store, result, now),
         "containers": _containers(config, store, result.live),
+        "hosts": hosts_json(config, store),
         "maintenance": None if result.maintenance is None else {
             "since": _iso(result.maintenance.since),
             "by": list(result.maintenance.by),

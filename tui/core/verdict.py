@@ -20,6 +20,7 @@ from tui.core.docker_model import ContainerRow, ContainersSnapshot, human_durati
 from tui.core.maintenance import KIND as MAINTENANCE_KIND
 from tui.core.maintenance import Maintenance, in_maintenance, maintenance
 from tui.core.model import State, utcnow, worst
+from tui.core.resources import Level, resource_problems
 from tui.core.store import Store
 
 JUST_RESTARTED = 10.0
@@ -115,6 +116,7 @@ def verdict(config: Config, store: Store, now: dt.datetime | None = None) -> Ver
     _containers(config, store, now, live, found)
     on = maintenance(config, store, now, paused)
     _maintenance_check(config, store, now, found)
+    _resources(config, store, now, found)
     if found.checked == 0 and on is None:
         found.unknown.append("nothing checked: no services, containers or color sources "
                              "configured")
@@ -266,3 +268,15 @@ def _maintenance_check(config: Config, store: Store, now: dt.datetime, found: _F
         found.unknown.append(f"{label}: no fresh reading")
     elif getattr(snap.value, "error", None):
         found.unknown.append(f"{label}: no reading ({snap.value.error})")
+
+
+def _resources(config: Config, store: Store, now: dt.datetime, found: _Found) -> None:
+    """Host resources (`tui/core/resources.py`): CRITICAL/WARNING by the thresholds, a failed
+    or stale reading UNKNOWN with its age."""
+    if config.resources is None:
+        return
+    found.checked += 1
+    lines = resource_problems(config, store, now)
+    found.critical.extend(lines[Level.CRITICAL])
+    found.warning.extend(lines[Level.WARNING])
+    found.unknown.extend(lines[Level.UNKNOWN])

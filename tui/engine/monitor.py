@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from probes.color import ColorProbe
 from probes.http import HttpClients, check_http
 from probes.maintenance import MaintenanceProbe
+from probes.resources import ResourcesProbe
 from probes.ssh import SshPool
 from tui.core.config.schema import Config
 from tui.core.config.services import Service
@@ -24,6 +25,8 @@ from tui.core.docker_model import STORE_KIND as CONTAINERS
 from tui.core.logline import LogLine
 from tui.core.maintenance import KIND as MAINTENANCE
 from tui.core.model import CheckResult, ColorReading, ColorResult, State, utcnow
+from tui.core.resources import HostResources
+from tui.core.resources import store_kind as resources_kind
 from tui.core.sanitize import one_line
 from tui.core.scheduler import Job, Scheduler
 from tui.core.store import Store
@@ -62,6 +65,11 @@ class Monitor:
         if config.maintenance and config.maintenance.has_command:
             self.maintenance_probe = MaintenanceProbe(config, remote)
             self.scheduler.add(self._maintenance_job(self.maintenance_probe))
+        self.resources_probe: ResourcesProbe | None = None
+        if config.resources is not None:
+            self.resources_probe = ResourcesProbe(config.resources, remote)
+            for host in config.resources.hosts:
+                self.scheduler.add(self._resources_job(self.resources_probe, host))
 
     @property
     def slowest_timeout(self) -> float:
@@ -122,6 +130,25 @@ class Monitor:
             deliver=lambda reading: self.store.put(MAINTENANCE, reading, stale),
             on_timeout=lambda t: probe.failed(f"timeout after {t:.1f} s"),
             on_error=lambda exc: probe.failed(f"probe error: {one_line(str(exc))[:80]}"),
+        )
+
+    def _resources_job(self, probe: ResourcesProbe, host: str) -> Job:
+        """One host's resources, one round per interval (`tui/core/resources.py`)."""
+        watch = probe.config
+        kind = resources_kind(host)
+
+        def failed(reason: str) -> HostResources:
+            return HostResources(host, utcnow(), error=reason)
+
+        return Job(
+            name=kind,
+            interval=watch.interval,
+            timeout=watch.timeout,
+            probe=lambda: probe.probe(host),
+            deliver=lambda reading: self.store.put(kind, reading, watch.stale_seconds(),
+                                                   at=reading.at),
+            on_timeout=lambda t: failed(f"no answer within {t:.1f} s"),
+            on_error=lambda exc: failed(f"probe error: {one_line(str(exc))[:80]}"),
         )
 
     def start(self, streams: bool = True) -> None:

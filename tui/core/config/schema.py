@@ -18,6 +18,7 @@ from .convert import check
 from .incident import IncidentPolicy
 from .logs import LogsConfig
 from .maintenance import MaintenanceConfig
+from .resources import ResourcesConfig
 from .services import Service
 
 
@@ -70,6 +71,7 @@ class Config:
     actions: tuple[Action, ...] = ()
     operator: Operator = field(default_factory=Operator)
     maintenance: MaintenanceConfig | None = None
+    resources: ResourcesConfig | None = None
     source: str = field(default="<memory>", metadata={"key": "__source__"})
     base_dir: str = field(default=".", metadata={"key": "__base_dir__"})
 
