@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from tests.infra import alertmanager as infra_am
 from tests.infra import docker as infra_docker
 from tests.infra.common import require
 from tests.infra.http import HttpServer
@@ -22,7 +23,7 @@ from tests.infra.tmux import TmuxSession, tmux_available
 
 _MARKERS_BY_FIXTURE = {
     "docker_client": "docker", "fixture_image": "docker", "container_factory": "docker",
-    "sshd": "sshd", "tmux_session": "tmux",
+    "sshd": "sshd", "tmux_session": "tmux", "alertmanager_factory": "alertmanager",
 }
 
 
@@ -147,6 +148,23 @@ def tmux_session() -> Iterator[Callable[..., TmuxSession]]:
 
 
 # --- HTTP / HTTPS -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def alertmanager_factory(tmp_path: Path) -> Iterator[Callable[[], infra_am.Alertmanager]]:
+    """Start real Alertmanagers (each its own port and storage); stopped after the test."""
+    require("prometheus-alertmanager", infra_am.available() is not None,
+            "binary not installed (apt-get install prometheus-alertmanager)")
+    started: list[infra_am.Alertmanager] = []
+
+    def make() -> infra_am.Alertmanager:
+        am = infra_am.start_alertmanager(tmp_path / f"am{len(started)}")
+        started.append(am)
+        return am
+
+    yield make
+    for am in started:
+        am.stop()
 
 
 @pytest.fixture(scope="session")

@@ -92,7 +92,7 @@ def test_errors_never_list_internal_keys(tmp_path):
     assert "config.toml:1: colour: unknown key (did you mean 'color'?); known keys here: " in out
     assert "config.toml:2: __sourc: unknown key" in out  # ('resources' is a close match)
     assert "__source__" not in out and "__base_dir__" not in out
-    assert "known keys here: actions, color, containers" in out
+    assert "known keys here: actions, alerts, color, containers" in out
 
 
 def test_duplicate_service_names():

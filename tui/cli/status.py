@@ -21,6 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from tui.cli import config_arg
+from tui.cli.status_alerts import render_alerts
 from tui.cli.status_hosts import render_hosts
 from tui.cli.status_json import incident_json, to_json
 from tui.core.config import Config, ConfigError, find_config, load_config
@@ -128,6 +129,7 @@ def render(console: Console, config: Config, store: Store, result: Verdict) -> N
     _color(console, config, store)
     _containers(console, config, store)
     render_hosts(console, config, store)
+    render_alerts(console, config, store)
     incident = incident_json(config)
     if incident and "error" not in incident:
         console.print(Text(f"INCIDENT {incident['severity']} {incident['status']}: "

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from tui.cli.status_alerts import alerts_json
 from tui.cli.status_hosts import hosts_json
 from tui.core.config import Config
 from tui.core.docker_model import ContainersSnapshot
@@ -47,6 +48,7 @@ def to_json(config: Config, store: Store, result: Verdict) -> dict[str, Any]:
             "since": _iso(result.maintenance.since),
             "by": list(result.maintenance.by),
         },
+        "alerts": alerts_json(config, store),
         "incident": incident_json(config),
         "problems": list(result.problems),
     }

@@ -14,6 +14,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from enum import IntEnum
 
+from tui.core.alerts import alert_problems
 from tui.core.config.schema import Config
 from tui.core.docker_model import STORE_KIND as CONTAINERS
 from tui.core.docker_model import ContainerRow, ContainersSnapshot, human_duration
@@ -117,6 +118,7 @@ def verdict(config: Config, store: Store, now: dt.datetime | None = None) -> Ver
     on = maintenance(config, store, now, paused)
     _maintenance_check(config, store, now, found)
     _resources(config, store, now, found)
+    _alerts(config, store, now, found)
     if found.checked == 0 and on is None:
         found.unknown.append("nothing checked: no services, containers or color sources "
                              "configured")
@@ -254,6 +256,18 @@ def _container_trouble(row: ContainerRow, now: dt.datetime) -> str | None:
     if row.health == "unhealthy":
         return "unhealthy"
     return None
+
+
+def _alerts(config: Config, store: Store, now: dt.datetime, found: _Found) -> None:
+    """Firing alerts: critical ones (by the sources' label) CRITICAL, others WARNING;
+    silenced and inhibited ones not counted; a source with no fresh answer UNKNOWN."""
+    if not config.alerts:
+        return
+    found.checked += 1
+    critical, warning, unknown = alert_problems(config, store, now)
+    found.critical.extend(critical)
+    found.warning.extend(warning)
+    found.unknown.extend(unknown)
 
 
 def _maintenance_check(config: Config, store: Store, now: dt.datetime, found: _Found) -> None:

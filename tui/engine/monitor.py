@@ -14,11 +14,14 @@ import contextlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from probes.alertmanager import AlertmanagerProbe
 from probes.color import ColorProbe
 from probes.http import HttpClients, check_http
 from probes.maintenance import MaintenanceProbe
 from probes.resources import ResourcesProbe
 from probes.ssh import SshPool
+from tui.core.alerts import store_kind as alerts_kind
+from tui.core.config.alerts import AlertSource
 from tui.core.config.schema import Config
 from tui.core.config.services import Service
 from tui.core.docker_model import STORE_KIND as CONTAINERS
@@ -70,6 +73,8 @@ class Monitor:
             self.resources_probe = ResourcesProbe(config.resources, remote)
             for host in config.resources.hosts:
                 self.scheduler.add(self._resources_job(self.resources_probe, host))
+        for source in config.alerts:
+            self.scheduler.add(self._alerts_job(source))
 
     @property
     def slowest_timeout(self) -> float:
@@ -128,6 +133,22 @@ class Monitor:
             timeout=timeout,
             probe=probe.probe,
             deliver=lambda reading: self.store.put(MAINTENANCE, reading, stale),
+            on_timeout=lambda t: probe.failed(f"timeout after {t:.1f} s"),
+            on_error=lambda exc: probe.failed(f"probe error: {one_line(str(exc))[:80]}"),
+        )
+
+    def _alerts_job(self, source: AlertSource) -> Job:
+        interval = self.config.interval(source.interval)
+        timeout = self.config.timeout(source.timeout)
+        stale = self.config.stale_after(source.stale_after, interval, timeout)
+        probe = AlertmanagerProbe(source, self.clients, timeout)
+        kind = alerts_kind(source.name)
+        return Job(
+            name=kind,
+            interval=interval,
+            timeout=timeout,
+            probe=probe.probe,
+            deliver=lambda reading: self.store.put(kind, reading, stale, at=reading.at),
             on_timeout=lambda t: probe.failed(f"timeout after {t:.1f} s"),
             on_error=lambda exc: probe.failed(f"probe error: {one_line(str(exc))[:80]}"),
         )

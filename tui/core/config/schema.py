@@ -12,6 +12,7 @@ from pathlib import Path
 
 from . import checks
 from .actions import Action, Operator
+from .alerts import AlertSource
 from .color import ColorConfig
 from .containers import ContainersConfig
 from .convert import check
@@ -72,6 +73,7 @@ class Config:
     operator: Operator = field(default_factory=Operator)
     maintenance: MaintenanceConfig | None = None
     resources: ResourcesConfig | None = None
+    alerts: tuple[AlertSource, ...] = ()
     source: str = field(default="<memory>", metadata={"key": "__source__"})
     base_dir: str = field(default=".", metadata={"key": "__base_dir__"})
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from . import checks
 from .actions import REFRESH_TARGETS, RESERVED_KEYS, placeholders
+from .alerts import alert_source_issues
 from .schema import Config
 
 
@@ -38,6 +39,7 @@ def config_issues(config: Config) -> list[tuple[str, str]]:
             issues.append((f"logs.sources[{i}].host", _unknown_host(log.host, config)))
     issues.extend(action_issues(config))
     issues.extend(maintenance_issues(config))
+    issues.extend(alert_source_issues(config.alerts))
     return issues
 
 

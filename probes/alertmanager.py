@@ -1,0 +1,118 @@
+"""Read the active alerts of one Prometheus Alertmanager (API v2: `GET /api/v2/alerts`).
+
+Active, silenced and inhibited alerts are asked for (the panel counts the folded ones), with
+the source's `filter` matchers as `filter=` query parameters. The answer is untrusted: read up
+to `max_bytes`, parsed strictly, every label and annotation sanitized (no escape sequence or
+control character survives) and cut (`MAX_VALUE`), at most `MAX_ALERTS` kept. Garbage or no
+answer is a reading with an `error` and the time it started failing. Header values (secrets)
+are sent, never put into an error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from probes.http import HttpClients, _read_capped, describe_error
+from probes.maintenance import parse_since
+from tui.core.alerts import Alert, AlertState, SourceReading
+from tui.core.config.alerts import AlertSource
+from tui.core.model import utcnow
+from tui.core.sanitize import one_line, sanitize
+
+MAX_ALERTS = 5000
+"""Alerts kept per source and reading (an alert storm beyond it is counted, not held)."""
+MAX_VALUE = 2000
+"""Characters kept of one label or annotation value (a 100 KB value is cut)."""
+MAX_NAME = 200
+MAX_PAIRS = 64
+"""Labels (or annotations) kept per alert."""
+
+
+class AlertmanagerProbe:
+    """`await probe()` returns a SourceReading; remembers since when the source fails."""
+
+    def __init__(self, source: AlertSource, clients: HttpClients, timeout: float) -> None:
+        self.source = source
+        self.clients = clients
+        self.timeout = timeout
+        self._failing_since: dt.datetime | None = None
+        base = source.url.rstrip("/")
+        self.url = base if base.endswith("/api/v2/alerts") else base + "/api/v2/alerts"
+        self.params = [("active", "true"), ("silenced", "true"), ("inhibited", "true"),
+                       *(("filter", m) for m in source.filter)]
+
+    async def probe(self) -> SourceReading:
+        try:
+            client = await self.clients.for_url(self.url, self.source.verify_tls,
+                                                owner=f"alerts:{self.source.name}")
+            async with client.stream("GET", self.url, params=self.params,
+                                     headers=dict(self.source.headers),
+                                     timeout=self.timeout) as response:
+                if response.status_code != 200:
+                    body = await _read_capped(response, 4096) or b""
+                    said = one_line(body.decode("utf-8", "replace"))[:120]
+                    return self.failed(f"HTTP {response.status_code}"
+                                       + (f": {said}" if said else ""))
+                body = await _read_capped(response, self.source.max_bytes)
+        except Exception as exc:  # transport: in words
+            return self.failed(describe_error(exc, self.timeout))
+        if body is None:
+            return self.failed(f"answer larger than {self.source.max_bytes} bytes")
+        try:
+            alerts, dropped = parse_alerts(json.loads(body), self.source.name)
+        except (ValueError, TypeError, AttributeError, KeyError, RecursionError) as exc:
+            return self.failed(f"not an Alertmanager v2 answer ({one_line(str(exc))[:80]})")
+        self._failing_since = None
+        return SourceReading(self.source.name, utcnow(), alerts, truncated=dropped)
+
+    def failed(self, reason: str) -> SourceReading:
+        now = utcnow()
+        self._failing_since = self._failing_since or now
+        return SourceReading(self.source.name, now, error=one_line(reason)[:200],
+                             since=self._failing_since)
+
+
+def parse_alerts(doc: Any, source: str) -> tuple[tuple[Alert, ...], int]:
+    """The alerts of a `GET /api/v2/alerts` answer and how many were dropped past MAX_ALERTS.
+    Raises ValueError when `doc` is not such an answer."""
+    if not isinstance(doc, list):
+        raise ValueError(f"expected a list of alerts, got {type(doc).__name__}")
+    alerts: list[Alert] = []
+    for item in doc[:MAX_ALERTS]:
+        if not isinstance(item, dict) or not isinstance(item.get("labels"), dict):
+            raise ValueError("an alert without labels")
+        labels = _pairs(item["labels"])
+        fingerprint = item.get("fingerprint")
+        if not isinstance(fingerprint, str) or not fingerprint:
+            fingerprint = json.dumps(labels)  # the label set identifies an alert
+        status = item.get("status") if isinstance(item.get("status"), dict) else {}
+        alerts.append(Alert(
+            one_line(fingerprint)[:MAX_NAME], labels,
+            _pairs(item.get("annotations") or {}), _state(status),
+            parse_since(item["startsAt"]) if isinstance(item.get("startsAt"), str) else None,
+            (source,)))
+    return tuple(alerts), max(0, len(doc) - MAX_ALERTS)
+
+
+def _state(status: dict[str, Any]) -> AlertState:
+    if status.get("silencedBy"):
+        return "silenced"
+    if status.get("inhibitedBy"):
+        return "inhibited"
+    return "silenced" if status.get("state") == "suppressed" else "firing"
+
+
+def _pairs(mapping: Any) -> tuple[tuple[str, str], ...]:
+    if not isinstance(mapping, dict):
+        raise ValueError("labels and annotations must be objects")
+    out = []
+    for key, value in list(mapping.items())[:MAX_PAIRS]:
+        text = value if isinstance(value, str) else json.dumps(value)
+        out.append((_cut(one_line(str(key)), MAX_NAME), _cut(sanitize(text).strip(), MAX_VALUE)))
+    return tuple(sorted(out))
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
