@@ -214,13 +214,30 @@ class LogView(ScrollView, can_focus=True):
 
     def _update_size(self) -> None:
         width = self.max_line + 40 if not self.wrap else self.size.width
-        self.virtual_size = Size(width, self._total_rows())
+        self._set_virtual_size(Size(width, self._total_rows()))
         if self.follow:
             # force: just shown again, the scrollbars are not laid out yet and would veto it
             # the rows left once any scrollbar is drawn: the newest line is never under one
             rows = self.scrollable_content_region.height or self.size.height
             self.scroll_to(y=max(0, self._total_rows() - rows), animate=False,
                            immediate=True, force=True)
+
+    def _set_virtual_size(self, size: Size) -> None:
+        """Grow the scrollable area without laying out the whole screen. Setting
+        `virtual_size` asks for a layout of every widget (it is a layout reactive), once per
+        batch of lines — the bulk of the cost of a busy log. The panel's own size does not
+        depend on it: only the scrollbars do, and they are updated here; a layout is asked for
+        only when one appears or goes."""
+        if size == self.virtual_size:
+            return
+        if not hasattr(self, "_scroll_update"):  # another Textual: the plain way
+            self.virtual_size = size
+            return
+        bars = (self.show_vertical_scrollbar, self.show_horizontal_scrollbar)
+        self.set_reactive(LogView.virtual_size, size)
+        self._scroll_update(size)  # scrollbar thumbs, and scroll offsets clamped
+        if (self.show_vertical_scrollbar, self.show_horizontal_scrollbar) != bars:
+            self.refresh(layout=True)
 
     def on_resize(self) -> None:
         if self.size.width != self._width:
