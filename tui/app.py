@@ -25,6 +25,7 @@ from tui.core.config import Config
 from tui.core.logline import LogLine
 from tui.core.maintenance import MaintenanceWatch, mark_maintenance
 from tui.core.model import State, Transition, utcnow
+from tui.core.resources import host_assessments
 from tui.core.store import Store
 from tui.core.verdict import banner_maintenance, verdict
 from tui.core.views import color_view, health_rows
@@ -45,6 +46,7 @@ from widgets.header import Banner
 from widgets.health import HealthPanel
 from widgets.incident_clock import IncidentClockPanel
 from widgets.panebar import PaneBar
+from widgets.resources import HostsPanel
 from widgets.timeline import TimelinePanel
 
 WIDE = 120
@@ -54,6 +56,7 @@ PANES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("overview", ("ColorPanel", "IncidentClockPanel")),
     ("actions", ("ActionsPanel",)),
     ("containers", ("ContainersPanel",)),
+    ("hosts", ("HostsPanel",)),
     ("logs", ("LogsPanel",)),
     ("timeline", ("TimelinePanel",)),
 )
@@ -162,6 +165,8 @@ class WarroomApp(KeyOrderMixin, ToastsMixin, ScreenshotMixin, IncidentMixin, Act
                     yield pane(ActionsPanel())
                 for widget in self.compose_containers_logs():
                     yield pane(widget)
+                if self.config.resources is not None:
+                    yield pane(HostsPanel())
             with Vertical(id="side"):
                 if self.config.color:
                     yield pane(ColorPanel())
@@ -346,6 +351,9 @@ class WarroomApp(KeyOrderMixin, ToastsMixin, ScreenshotMixin, IncidentMixin, Act
                 panel.show(rows, narrow=not wide)
             for panel in self.panels(ColorPanel):
                 panel.show(color_view(self.config, self.store, now))
+            for panel in self.panels(HostsPanel):
+                panel.show(host_assessments(self.config, self.store, now),
+                           room=self.screen_stack[0].has_class("wide"))
             result = verdict(self.config, self.store, now)
             for banner in self.panels(Banner):
                 banner.verdict = result.word

@@ -32,6 +32,8 @@ from tui.engine.status_round import probe_once
 
 ROOT = Path(__file__).resolve().parents[2]
 MINIMAL = '[environment]\nname = "t"\n'
+CALM = {"load_per_core_warn": 1000.0, "load_per_core_critical": 1000.0}
+"""Whatever else runs on this machine must not turn a disk WARNING into a load CRITICAL."""
 
 
 def root_use() -> float:
@@ -68,11 +70,11 @@ async def test_busy_process_is_in_the_top_by_cpu() -> None:
 async def test_thresholds_below_todays_use_give_warning_then_critical() -> None:
     use = root_use()
     res = await ResourcesProbe(ResourcesConfig()).probe("local")
-    warn = assess(res, ResourcesConfig(disk_warn=max(0.0, use - 5)))
+    warn = assess(res, ResourcesConfig(disk_warn=max(0.0, use - 5), **CALM))
     assert warn.level is Level.WARNING
     assert any(r.startswith(f"/ {use:.0f} % used, ") and r.endswith(" GB free")
                for r in warn.reasons), warn.reasons
-    crit = assess(res, ResourcesConfig(disk_warn=0, disk_critical=max(0.0, use - 5)))
+    crit = assess(res, ResourcesConfig(disk_warn=0, disk_critical=max(0.0, use - 5), **CALM))
     assert crit.level is Level.CRITICAL and crit.mount_levels["/"] is Level.CRITICAL
     mem = assess(res, ResourcesConfig(memory_available_warn=100, memory_available_critical=99.9))
     assert mem.level is Level.CRITICAL and "% available" in mem.reasons[0]
@@ -187,7 +189,7 @@ async def test_verdict_and_status_json_include_hosts(sshd: SshServer, tmp_path: 
     config = write(tmp_path / "w.toml", {
         "hosts": {"web": ssh_host(sshd)},
         "resources": {"hosts": ["local", "web"], "timeout": 10.0,
-                      "disk_warn": max(0.0, use - 10), "disk_critical": 100.0}})
+                      "disk_warn": max(0.0, use - 10), "disk_critical": 100.0, **CALM}})
     store, result = await probe_once(config)
     assert result.code is Exit.WARNING, result.problems
     assert any(p.startswith(f"host local WARNING: / {use:.0f} % used") for p in result.problems)
