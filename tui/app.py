@@ -31,6 +31,7 @@ from tui.core.verdict import banner_maintenance, verdict
 from tui.core.views import color_view, health_rows
 from tui.engine.monitor import Monitor
 from tui.features.actions import ActionsMixin
+from tui.features.alerts import AlertsMixin
 from tui.features.containers_logs import ContainersLogsMixin
 from tui.features.incident import IncidentMixin
 from tui.features.key_order import KeyOrderMixin
@@ -56,6 +57,7 @@ PANES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("overview", ("ColorPanel", "IncidentClockPanel")),
     ("actions", ("ActionsPanel",)),
     ("containers", ("ContainersPanel",)),
+    ("alerts", ("AlertsPanel",)),
     ("hosts", ("HostsPanel",)),
     ("logs", ("LogsPanel",)),
     ("timeline", ("TimelinePanel",)),
@@ -87,7 +89,7 @@ class WarroomScreen(Screen[None]):
 
 
 class WarroomApp(KeyOrderMixin, ToastsMixin, ScreenshotMixin, IncidentMixin, ActionsMixin,
-                 ContainersLogsMixin):
+                 ContainersLogsMixin, AlertsMixin):
     """One screen: what is broken, since when, and what have we done about it."""
 
     CSS_PATH = "app.tcss"
@@ -163,6 +165,8 @@ class WarroomApp(KeyOrderMixin, ToastsMixin, ScreenshotMixin, IncidentMixin, Act
                     yield HealthPanel()
                 if self.config.actions:
                     yield pane(ActionsPanel())
+                for widget in self.compose_alerts():
+                    yield pane(widget)
                 for widget in self.compose_containers_logs():
                     yield pane(widget)
                 if self.config.resources is not None:
@@ -345,6 +349,7 @@ class WarroomApp(KeyOrderMixin, ToastsMixin, ScreenshotMixin, IncidentMixin, Act
         now = now or self.clock()
         with self.batch_update():
             self.containers_flush(now)
+            self.alerts_flush(now)
             for panel in self.panels(HealthPanel):
                 wide = self.screen_stack[0].has_class("wide")
                 rows = health_rows(self.config, self.store, now, all_children=wide)

@@ -21,9 +21,9 @@ from tui.core.journal import Entry
 from tui.core.sanitize import one_line, sanitize
 
 KIND_LABEL = {"note": "NOTE", "check": "CHECK", "color": "COLOR", "container": "CONTAINER",
-              "action": "ACTION", "incident": "INCIDENT"}
+              "action": "ACTION", "incident": "INCIDENT", "alert": "ALERT"}
 KIND_STYLE = {"note": "bold", "check": "cyan", "color": "blue", "container": "magenta",
-              "action": "yellow", "incident": "bold red"}
+              "action": "yellow", "incident": "bold red", "alert": "bold yellow"}
 MAX_LINES = 8
 MAX_CHARS = 400
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 from tui.core.sanitize import one_line, sanitize
 
+from ..alerts import alert_text
 from ..auto_events import container_text
 from ..journal import Entry
 from .model import IncidentState
@@ -64,6 +65,8 @@ def describe(entry: Entry) -> str:
         return f"Live color {change}{extra}"
     if entry.kind == "container":
         return container_text(d)
+    if entry.kind == "alert":
+        return alert_text(d)
     if entry.kind == "action":
         return action_text(entry)
     if entry.kind == "incident":
@@ -152,7 +155,7 @@ def key_event(entry: Entry) -> bool:
         return d.get("op") != "set" or "start" in d
     if entry.kind == "check":
         return d.get("new") in ("DOWN", "DEGRADED", "OK") and d.get("old") is not None
-    return entry.kind in ("color", "container") or action_result(entry)
+    return entry.kind in ("color", "container", "alert") or action_result(entry)
 
 
 def current_services(state: IncidentState, prelude: list[Entry]) -> list[tuple[str, str, str]]:

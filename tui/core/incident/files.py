@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from ..config.schema import Config
 
 AUDIT = "audit.jsonl"
-PRELUDE_KINDS = ("check", "color", "container", "action")
+PRELUDE_KINDS = ("check", "color", "container", "action", "alert")
 
 
 def slug(title: str) -> str:

@@ -153,6 +153,13 @@ class IncidentTracker:
         return self._record_once("container", data.get("key"),
                                  partial(decide_container, data, at), at)
 
+    def record_alert(self, data: dict[str, Any], at: dt.datetime) -> Entry | None:
+        """Journal an alert newly firing or resolved (`AlertWatch`), once across war rooms
+        and restarts: not when the journal already says this alert is in this state."""
+        from ..alerts import decide_alert
+
+        return self._record_once("alert", data.get("key"), partial(decide_alert, data, at), at)
+
     def record_color(self, previous: str | None, result: ColorResult) -> Entry | None:
         data = {"live": result.live, "idle": result.idle, "previous": previous,
                 "disagreement": result.disagreement}

@@ -1,0 +1,53 @@
+"""The alerts panel in the app: composed when `[[alerts]]` is configured, rendered from the
+store in the app's render pass (`alerts_flush`), and a newly firing or resolved alert journaled
+once (the incident tracker decides against the journal, like container events)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from functools import partial
+
+from textual.widget import Widget
+
+from tui.core.alerts import AlertsView, AlertWatch, alerts_view
+from tui.core.model import utcnow
+from tui.features.base import WarroomBase
+from widgets.alerts import AlertsPanel
+
+
+class AlertsMixin(WarroomBase):
+    """Mixed into `WarroomApp`: the alerts panel and its timeline entries."""
+
+    _alerts_watch: AlertWatch | None = None
+    _alerts_seen: tuple[object, ...] = ()
+    """The store snapshots the timeline last compared against."""
+
+    def compose_alerts(self) -> Iterator[Widget]:
+        if self.config.alerts:
+            yield AlertsPanel()
+
+    def alerts_flush(self, now: dt.datetime | None = None) -> None:
+        """Render the alerts (call inside the app's batch_update); journal what changed."""
+        if not self.config.alerts:
+            return
+        now = now or utcnow()
+        view = alerts_view(self.config, self.store, now)
+        seen = tuple(self.store.snapshots.get(f"alerts:{s.name}") for s in self.config.alerts)
+        if seen != self._alerts_seen:
+            self._alerts_seen = seen
+            self._journal_alert_changes(view, now)
+        for panel in self.panels(AlertsPanel):
+            panel.show(view, now)
+
+    def _journal_alert_changes(self, view: AlertsView, now: dt.datetime) -> None:
+        if all(s.at is None for s in view.sources):
+            return  # no answer yet
+        if self._alerts_watch is None:
+            self._alerts_watch = AlertWatch()
+        changes = self._alerts_watch.changes(view)
+        writer = getattr(self, "journal_writer", None)  # none before the incident mounts
+        if writer is None:
+            return
+        for data in changes:
+            writer.put(partial(self.incident_tracker.record_alert, data, now))

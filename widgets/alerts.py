@@ -1,0 +1,107 @@
+"""Alerts panel: the firing alerts of every `[[alerts]]` Alertmanager, grouped.
+
+Renders an `AlertsView` (no I/O). A status line says what is firing and how many are silenced
+or inhibited (folded away, counted) and, in an alarm colour, each source that does not answer
+("am-2 unreachable since 03:12:04 UTC (2m10s): connection refused") while the others' alerts
+stay. Then one heading per group (alertname · severity by default) and one row per alert:
+severity, name, summary, start time and age in steps (like the containers' uptime), and the
+sources when several report it. Every value is already sanitized by the probe; it is put in a
+`Text` (never markup) and cut to the panel.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rich.text import Text
+from textual.containers import VerticalScroll
+
+from tui.core.alerts import Alert, AlertsView
+from tui.core.docker_model import stepped_duration
+from widgets.steady import SteadyStatic
+
+SEVERITY_STYLE = {"critical": "bold red", "page": "bold red", "error": "red",
+                  "warning": "yellow", "info": "cyan"}
+MAX_ROWS = 200
+"""Rows drawn at most (a storm of 1,000 alerts is counted, its first rows shown)."""
+MAX_SUMMARY = 160
+
+
+class AlertsPanel(VerticalScroll):
+    """`show(view, now)` renders the alerts; repaints only when the text changes."""
+
+    def __init__(self, id: str = "alerts") -> None:
+        super().__init__(id=id)
+        self.border_title = "Alerts"
+        self.body = SteadyStatic("waiting for Alertmanager…", id="alerts-body", markup=False)
+        self._shown: tuple[AlertsView, dt.datetime] | None = None
+
+    def compose(self):  # type: ignore[no-untyped-def]
+        yield self.body
+
+    def show(self, view: AlertsView, now: dt.datetime) -> None:
+        if self._shown is not None and self._shown[0] is view and now < self._shown[1]:
+            return  # the same view, no age changed its step yet
+        text, next_change = render(view, now)
+        self._shown = (view, now + dt.timedelta(seconds=next_change))
+        self.body.paint(text)
+        self.set_class(any(not s.ok for s in view.sources), "-stale")
+        firing = sum(a.state == "firing" for a in view.alerts)
+        self.border_title = f"Alerts ({firing} firing)" if firing else "Alerts"
+
+
+def render(view: AlertsView, now: dt.datetime) -> tuple[Text, float]:
+    """The panel's text and the seconds until an age shown changes step."""
+    out = Text(end="")
+    firing = [a for a in view.alerts if a.state == "firing"]
+    folded = [f"{n} {w}" for n, w in ((view.silenced, "silenced"), (view.inhibited, "inhibited"))
+              if n]
+    out.append(f"{len(firing)} firing" if firing else "no alert firing",
+               style="bold" if firing else "green")
+    if folded:
+        out.append(f" · {', '.join(folded)} (folded)", style="dim")
+    if view.truncated:
+        out.append(f" · {view.truncated} more not read (storm)", style="yellow")
+    for source in view.sources:
+        if not source.ok:
+            out.append("\n")
+            out.append(source.text, style="bold magenta")
+    if not view.sources or (not any(s.ok for s in view.sources) and not view.alerts):
+        return out, 3600.0
+    multi = len(view.sources) > 1
+    next_change = 3600.0
+    rows = 0
+    for group in view.groups:
+        if not group.firing:
+            continue
+        out.append("\n")
+        out.append(f"▸ {group.title}", style="bold")
+        out.append(f"  {len(group.firing)}", style="dim")
+        for alert in group.firing:
+            if rows >= MAX_ROWS:
+                break
+            rows += 1
+            step = _row(out, alert, now, view, multi)
+            next_change = min(next_change, step)
+    if rows < len(firing):
+        out.append(f"\n  … {len(firing) - rows} more firing", style="dim")
+    return out, next_change
+
+
+def _row(out: Text, alert: Alert, now: dt.datetime, view: AlertsView, multi: bool) -> float:
+    out.append("\n  ")
+    style = "bold red" if alert.fingerprint in view.critical else \
+        SEVERITY_STYLE.get(alert.severity, "yellow")
+    out.append(f"{alert.severity[:12]:<9}", style=style)
+    out.append(f"{alert.name[:60]}")
+    summary = alert.summary.replace("\n", " ")
+    if summary:
+        cut = summary if len(summary) <= MAX_SUMMARY else summary[: MAX_SUMMARY - 1] + "…"
+        out.append(f"  {cut}", style="dim")
+    step = 3600.0
+    if alert.starts_at is not None:
+        age, step = stepped_duration((now - alert.starts_at).total_seconds())
+        out.append(f"  since {alert.starts_at:%H:%M:%S} ({age})")
+    if multi:
+        out.append(f"  [{', '.join(alert.sources)}]", style="dim")
+    return step
