@@ -8,6 +8,7 @@ import datetime as dt
 import json
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from probes.alertmanager import MAX_VALUE, AlertmanagerProbe, parse_alerts
 from probes.http import HttpClients
 from tests.infra.alertmanager import Alertmanager
 from tests.infra.common import free_port
-from tests.infra.http import Fixed, HttpServer, Json
+from tests.infra.http import Fixed, Hang, HttpServer, Json
 from tui.core.alerts import AlertWatch, alerts_view, decide_alert, store_kind
 from tui.core.config import parse_config
 from tui.core.config.errors import ConfigError
@@ -238,3 +239,14 @@ async def test_probe_answer_too_large_is_an_error(alertmanager_factory: Factory)
     finally:
         await clients.aclose()
     assert reading.error == "answer larger than 10 bytes" and reading.since is not None
+
+
+def test_slow_alertmanager_is_bounded_by_its_timeout(http_server: HttpServer) -> None:
+    http_server.route("/api/v2/alerts", Hang(max_s=10))
+    text = config_for(http_server.base_url).replace("timeout = 2.0", "timeout = 0.5")
+    config = parse_config(text)
+    started = time.monotonic()
+    store, result = asyncio.run(probe_once(config))
+    assert time.monotonic() - started < 3
+    (source,) = alerts_view(config, store).sources
+    assert "timeout after 0.5 s" in source.text and result.code is Exit.UNKNOWN
