@@ -34,7 +34,8 @@ class AlertsMixin(WarroomBase):
         now = now or utcnow()
         view = alerts_view(self.config, self.store, now)
         seen = tuple(self.store.snapshots.get(f"alerts:{s.name}") for s in self.config.alerts)
-        if seen != self._alerts_seen:
+        if len(seen) != len(self._alerts_seen) or any(
+                a is not b for a, b in zip(seen, self._alerts_seen, strict=True)):
             self._alerts_seen = seen
             self._journal_alert_changes(view, now)
         for panel in self.panels(AlertsPanel):
