@@ -116,3 +116,23 @@ def _pairs(mapping: Any) -> tuple[tuple[str, str], ...]:
 
 def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+async def post_silence(source: AlertSource, clients: HttpClients, timeout: float,
+                       body: dict[str, Any]) -> str:
+    """Create a silence (`POST /api/v2/silences`); its id. Raises RuntimeError in words."""
+    base = source.url.rstrip("/").removesuffix("/api/v2/alerts")
+    try:
+        client = await clients.for_url(base, source.verify_tls, owner=f"alerts:{source.name}")
+        response = await client.post(base + "/api/v2/silences", json=body,
+                                     headers=dict(source.headers), timeout=timeout)
+    except Exception as exc:
+        raise RuntimeError(f"{source.name}: {describe_error(exc, timeout)}") from None
+    text = response.content[:4096].decode("utf-8", "replace")
+    if response.status_code != 200:
+        raise RuntimeError(f"{source.name}: HTTP {response.status_code}: {one_line(text)[:160]}")
+    try:
+        silence_id = json.loads(text)["silenceID"]
+    except (ValueError, KeyError, TypeError):
+        raise RuntimeError(f"{source.name}: not a silence id: {one_line(text)[:80]}") from None
+    return one_line(str(silence_id))[:64]

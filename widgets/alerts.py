@@ -12,9 +12,12 @@ sources when several report it. Every value is already sanitized by the probe; i
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 from rich.text import Text
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
+from textual.message import Message
 
 from tui.core.alerts import Alert, AlertsView
 from tui.core.docker_model import stepped_duration
@@ -28,13 +31,50 @@ MAX_SUMMARY = 160
 
 
 class AlertsPanel(VerticalScroll):
-    """`show(view, now)` renders the alerts; repaints only when the text changes."""
+    """`show(view, now)` renders the alerts; repaints only when the text changes. Up/down
+    select a firing alert (marked `›`); `S` asks to silence it (`SilenceRequested`: the app
+    guards, confirms and audits it like every action)."""
 
-    def __init__(self, id: str = "alerts") -> None:
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "move(-1)", "Previous alert", show=False),
+        Binding("down", "move(1)", "Next alert", show=False),
+        Binding("S", "silence", "Silence alert", id="alert-silence"),
+    ]
+
+    class SilenceRequested(Message):
+        def __init__(self, alert: Alert) -> None:
+            super().__init__()
+            self.alert = alert
+
+    def __init__(self, id: str = "alerts", silence: bool = True) -> None:
         super().__init__(id=id)
         self.border_title = "Alerts"
+        self.silence_enabled = silence
         self.body = SteadyStatic("waiting for Alertmanager…", id="alerts-body", markup=False)
         self._shown: tuple[AlertsView, dt.datetime] | None = None
+        self.rows: list[Alert] = []
+        """The firing alerts on screen, in order."""
+        self.selected_fp: str | None = None
+        self._view: AlertsView | None = None
+        self._now: dt.datetime | None = None
+
+    def selected(self) -> Alert | None:
+        return next((a for a in self.rows if a.fingerprint == self.selected_fp), None)
+
+    def action_move(self, step: int) -> None:
+        if not self.rows:
+            return
+        fps = [a.fingerprint for a in self.rows]
+        index = fps.index(self.selected_fp) if self.selected_fp in fps else 0
+        self.selected_fp = fps[max(0, min(len(fps) - 1, index + step))]
+        if self._view is not None and self._now is not None:
+            self._shown = None
+            self.show(self._view, self._now)
+
+    def action_silence(self) -> None:
+        alert = self.selected()
+        if alert is not None and self.silence_enabled:
+            self.post_message(self.SilenceRequested(alert))
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield self.body
@@ -42,7 +82,11 @@ class AlertsPanel(VerticalScroll):
     def show(self, view: AlertsView, now: dt.datetime) -> None:
         if self._shown is not None and self._shown[0] is view and now < self._shown[1]:
             return  # the same view, no age changed its step yet
-        text, next_change = render(view, now)
+        self._view, self._now = view, now
+        self.rows = shown_rows(view)
+        if self.rows and self.selected() is None:
+            self.selected_fp = self.rows[0].fingerprint
+        text, next_change = render(view, now, self.selected_fp)
         self._shown = (view, now + dt.timedelta(seconds=next_change))
         self.body.paint(text)
         self.set_class(any(not s.ok for s in view.sources), "-stale")
@@ -50,7 +94,14 @@ class AlertsPanel(VerticalScroll):
         self.border_title = f"Alerts ({firing} firing)" if firing else "Alerts"
 
 
-def render(view: AlertsView, now: dt.datetime) -> tuple[Text, float]:
+def shown_rows(view: AlertsView) -> list[Alert]:
+    """The firing alerts in the order the panel draws them (at most MAX_ROWS)."""
+    rows = [a for g in view.groups for a in g.firing]
+    return rows[:MAX_ROWS]
+
+
+def render(view: AlertsView, now: dt.datetime, selected: str | None = None
+           ) -> tuple[Text, float]:
     """The panel's text and the seconds until an age shown changes step."""
     out = Text(end="")
     firing = [a for a in view.alerts if a.state == "firing"]
@@ -81,15 +132,16 @@ def render(view: AlertsView, now: dt.datetime) -> tuple[Text, float]:
             if rows >= MAX_ROWS:
                 break
             rows += 1
-            step = _row(out, alert, now, view, multi)
+            step = _row(out, alert, now, view, multi, alert.fingerprint == selected)
             next_change = min(next_change, step)
     if rows < len(firing):
         out.append(f"\n  … {len(firing) - rows} more firing", style="dim")
     return out, next_change
 
 
-def _row(out: Text, alert: Alert, now: dt.datetime, view: AlertsView, multi: bool) -> float:
-    out.append("\n  ")
+def _row(out: Text, alert: Alert, now: dt.datetime, view: AlertsView, multi: bool,
+         selected: bool = False) -> float:
+    out.append("\n› " if selected else "\n  ", style="bold")
     style = "bold red" if alert.fingerprint in view.critical else \
         SEVERITY_STYLE.get(alert.severity, "yellow")
     out.append(f"{alert.severity[:12]:<9}", style=style)

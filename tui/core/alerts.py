@@ -272,3 +272,54 @@ def alert_text(d: dict[str, Any]) -> str:
     sources = d.get("sources") or []
     via = f" [{', '.join(str(s) for s in sources)}]" if sources else ""
     return f"Alert {d.get('name')} ({d.get('severity')}) {d.get('event')}{summary}{via}"
+
+
+@dataclass(frozen=True, slots=True)
+class SilenceRequest:
+    """A silence as the operator confirmed it: equality matchers on the alert's labels,
+    how long, who, why (required), and the sources to try in order (one HA cluster shares
+    its silences: the first that accepts it is enough)."""
+
+    matchers: tuple[tuple[str, str], ...]
+    duration_s: float
+    author: str
+    comment: str
+    sources: tuple[str, ...]
+
+    def problem(self) -> str | None:
+        if not self.comment.strip():
+            return "a comment is required"
+        if not self.matchers:
+            return "no matchers"
+        if not 60 <= self.duration_s <= 30 * 86400:
+            return "duration must be between 1 minute and 30 days"
+        if not self.sources:
+            return "no Alertmanager to ask"
+        return None
+
+    def body(self, now: dt.datetime) -> dict[str, Any]:
+        """The `POST /api/v2/silences` body."""
+        return {"matchers": [{"name": k, "value": v, "isRegex": False, "isEqual": True}
+                             for k, v in self.matchers],
+                "startsAt": now.isoformat(),
+                "endsAt": (now + dt.timedelta(seconds=self.duration_s)).isoformat(),
+                "createdBy": self.author, "comment": self.comment.strip()}
+
+    def describe(self) -> str:
+        return ", ".join(f'{k}="{v}"' for k, v in self.matchers)
+
+
+def silence_matchers(alert: Alert) -> tuple[tuple[str, str], ...]:
+    """Matchers that silence exactly this alert: every label of it."""
+    return alert.labels
+
+
+def parse_duration(text: str) -> float | None:
+    """"90m", "2h", "1d", "45" (minutes) → seconds; None when unreadable."""
+    import re
+
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*", text or "")
+    if not match:
+        return None
+    unit = {"s": 1, "m": 60, "h": 3600, "d": 86400, "": 60}[match.group(2)]
+    return float(match.group(1)) * unit

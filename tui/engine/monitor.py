@@ -14,12 +14,13 @@ import contextlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from probes.alertmanager import AlertmanagerProbe
+from probes.alertmanager import AlertmanagerProbe, post_silence
 from probes.color import ColorProbe
 from probes.http import HttpClients, check_http
 from probes.maintenance import MaintenanceProbe
 from probes.resources import ResourcesProbe
 from probes.ssh import SshPool
+from tui.core.alerts import SilenceRequest
 from tui.core.alerts import store_kind as alerts_kind
 from tui.core.config.alerts import AlertSource
 from tui.core.config.schema import Config
@@ -199,6 +200,26 @@ class Monitor:
         if self.containers is None:
             raise RuntimeError("no containers are watched")
         return await self.containers.act(host, name, action)  # type: ignore[arg-type]
+
+    async def silence(self, request: SilenceRequest) -> str:
+        """Create the silence on the first of its Alertmanagers that accepts it (one HA
+        cluster shares silences); raises RuntimeError naming every one that did not."""
+        by_name = {s.name: s for s in self.config.alerts}
+        failures: list[str] = []
+        for name in request.sources:
+            source = by_name.get(name)
+            if source is None:
+                continue
+            try:
+                silence_id = await post_silence(source, self.clients,
+                                                self.config.timeout(source.timeout),
+                                                request.body(utcnow()))
+            except RuntimeError as exc:
+                failures.append(str(exc))
+                continue
+            self.refresh({alerts_kind(n) for n in request.sources})
+            return f"silence {silence_id} created on {name}"
+        raise RuntimeError("; ".join(failures) or "no Alertmanager to ask")
 
     def _log_lines(self, batch: list[LogLine]) -> None:
         if self.on_log_lines is not None:

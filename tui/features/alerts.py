@@ -1,6 +1,9 @@
 """The alerts panel in the app: composed when `[[alerts]]` is configured, rendered from the
 store in the app's render pass (`alerts_flush`), and a newly firing or resolved alert journaled
-once (the incident tracker decides against the journal, like container events)."""
+once (the incident tracker decides against the journal, like container events). `S` silences
+the selected alert: refused (and recorded) in read-only mode or when not armed, else confirmed
+in `SilenceScreen` (matchers, Alertmanagers, author, duration, required comment), then created
+through the executor (guard + audit) and the monitor (`POST /api/v2/silences`)."""
 
 from __future__ import annotations
 
@@ -10,9 +13,10 @@ from functools import partial
 
 from textual.widget import Widget
 
-from tui.core.alerts import AlertsView, AlertWatch, alerts_view
+from tui.core.alerts import Alert, AlertsView, AlertWatch, SilenceRequest, alerts_view
 from tui.core.model import utcnow
 from tui.features.base import WarroomBase
+from tui.screens.silence import SilenceAnswer, SilenceScreen
 from widgets.alerts import AlertsPanel
 
 
@@ -52,3 +56,52 @@ class AlertsMixin(WarroomBase):
             return
         for data in changes:
             writer.put(partial(self.incident_tracker.record_alert, data, now))
+
+    # -- silences ------------------------------------------------------------------------------
+    def _silence_author(self) -> str:
+        import getpass
+
+        if self.author:
+            return self.author
+        try:
+            return getpass.getuser()
+        except (KeyError, OSError):
+            return "warroom"
+
+    def on_alerts_panel_silence_requested(self, message: AlertsPanel.SilenceRequested) -> None:
+        alert = message.alert
+        if self.dialog_active():
+            return
+        author = self._silence_author()
+        if self.executor.refusal():  # recorded as refused by the executor, and said
+            request = SilenceRequest(alert.labels, 7200, author, "(refused before asking)",
+                                     alert.sources)
+            self.run_worker(self._silence(alert, request), group="alert-silence",
+                            exit_on_error=False)
+            return
+        env = self.config.environment
+        screen = SilenceScreen(alert.name, alert.labels, alert.sources, author,
+                               production=env.name if env.production else None)
+
+        def decided(answer: SilenceAnswer | None) -> None:
+            if answer is None:
+                self.notify(f"silence {alert.name}: cancelled", markup=False, timeout=3)
+                return
+            request = SilenceRequest(alert.labels, answer.duration_s, author, answer.comment,
+                                     alert.sources)
+            self.run_worker(self._silence(alert, request), group="alert-silence",
+                            exit_on_error=False)
+
+        self.push_screen(screen, decided)
+
+    async def _silence(self, alert: Alert, request: SilenceRequest) -> None:
+        try:
+            message = await self.executor.silence(request, self.monitor.silence)
+            severity = "information"
+        except PermissionError as exc:
+            hint = "" if self.operator.read_only else \
+                f"; press {self.config.operator.arm_key} to arm"
+            message, severity = f"silence {alert.name}: {exc}{hint}", "warning"
+        except Exception as exc:
+            message, severity = f"silence {alert.name}: {exc}", "error"
+        self.notify(message, severity=severity, markup=False)

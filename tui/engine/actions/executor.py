@@ -20,6 +20,7 @@ from typing import Any
 
 from probes.command import stream_local
 from probes.ssh import SshError, SshPool, known_hosts_name
+from tui.core.alerts import SilenceRequest
 from tui.core.attempts import JournalUnwritable, Plan, Run
 from tui.core.config.actions import Action
 from tui.core.config.schema import Config
@@ -38,6 +39,7 @@ from .audit import (
 from .containers import ContainerAct, container_action
 from .operator import OperatorMode
 from .preflight import evaluate
+from .silences import PostSilence, silence_action
 from .values import Expanded, LiveValues, TemplateError, expand_action
 
 Listener = Callable[["Run", str], Any]
@@ -333,6 +335,10 @@ class Executor:
                                act: ContainerAct) -> str:
         """Restart, stop or start one container (`containers.container_action`)."""
         return await container_action(self, host, name, action, act)
+
+    async def silence(self, request: SilenceRequest, post: PostSilence) -> str:
+        """Silence alerts in Alertmanager (`silences.silence_action`): guarded, audited."""
+        return await silence_action(self, request, post)
 
     def _notify(self, run: Run, event: str) -> None:
         if self.listener is not None:
