@@ -169,12 +169,12 @@ class WarroomApp(KeyOrderMixin, ToastsMixin, ScreenshotMixin, IncidentMixin, Act
                     yield pane(widget)
                 for widget in self.compose_containers_logs():
                     yield pane(widget)
-                if self.config.resources is not None:
-                    yield pane(HostsPanel())
-            with Vertical(id="side"):
+            with Vertical(id="side"):  # wide: the side column (narrow: panes like the rest)
                 if self.config.color:
                     yield pane(ColorPanel())
                 yield pane(IncidentClockPanel())
+                if self.config.resources is not None:
+                    yield pane(HostsPanel())
                 yield pane(TimelinePanel())
         yield KeysFooter()
         # The screen's classes, set before its panels mount: each class changed on a mounted

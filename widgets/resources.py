@@ -32,7 +32,8 @@ def render_hosts(items: Sequence[Item], room: bool = True) -> Text:
     text = Text()
     if not items:
         return Text("no [resources] section configured", style="dim")
-    for i, (host, res, found, _age) in enumerate(items):
+    worst_first = sorted(items, key=lambda item: -item[2].level.rank)  # stable: config order
+    for i, (host, res, found, _age) in enumerate(worst_first):
         if i:
             text.append("\n")
         text.append(f"{found.level.symbol} {found.level.value}", style=LEVEL_STYLE[found.level])

@@ -15,12 +15,16 @@ import datetime as dt
 from textual.pilot import Pilot
 
 from tui.app import WarroomApp
+from tui.core.alerts import Alert, AlertState, SourceReading
+from tui.core.alerts import store_kind as alerts_kind
 from tui.core.config import parse_config
 from tui.core.docker_model import STORE_KIND, ContainerRow, ContainersSnapshot, EngineStatus
 from tui.core.incident.files import Incidents
 from tui.core.journal_entry import Entry, serialize
 from tui.core.logline import ERROR, NORMAL, WARN, LogLine
 from tui.core.model import CheckResult, ColorReading, ColorResult, State, SubResult
+from tui.core.resources import HostResources, MountUse, ProcUse
+from tui.core.resources import store_kind as resources_kind
 from tui.core.store import Store
 from tui.engine.actions.preflight import evaluate
 from tui.engine.actions.values import LiveValues
@@ -64,6 +68,16 @@ path = "state"
 
 [containers]
 hosts = ["local"]
+
+[[alerts]]
+name = "am-1"
+url = "http://127.0.0.1:9093"
+[[alerts]]
+name = "am-2"
+url = "http://127.0.0.1:9094"
+
+[resources]
+hosts = ["local", "prod"]
 
 [logs]
 [[logs.sources]]
@@ -135,6 +149,47 @@ def fill_store(store: Store) -> None:
     )
     snapshot = ContainersSnapshot(rows, (EngineStatus("local", True, started),), at)
     store.put(STORE_KIND, snapshot, 45, at=at)
+    fill_alerts(store, at)
+    fill_hosts(store, at)
+
+
+def fill_alerts(store: Store, at: dt.datetime) -> None:
+    """Two Alertmanagers of one cluster: a critical alert both report (one row naming both),
+    a warning, a silenced one (folded, counted) and hostile text in an annotation."""
+    def alert(fp: str, name: str, severity: str, summary: str, minutes: int,
+              state: AlertState = "firing", source: str = "am-1") -> Alert:
+        return Alert(fp, (("alertname", name), ("severity", severity), ("color", "green")),
+                     (("summary", summary),), state, NOW - dt.timedelta(minutes=minutes),
+                     (source,))
+
+    first = (alert("f1", "ApiDown", "critical", "api-green answers 503 for 2m", 9),
+             alert("f2", "HighLatency", "warning", "p95 [bold]820 ms[/] (markup as text)", 6),
+             alert("f3", "DiskFilling", "warning", "/var 91 % used", 120, "silenced"))
+    second = (alert("f1", "ApiDown", "critical", "api-green answers 503 for 2m", 9,
+                    source="am-2"),)
+    store.put(alerts_kind("am-1"), SourceReading("am-1", at, first), 45, at=at)
+    store.put(alerts_kind("am-2"), SourceReading("am-2", at, second), 45, at=at)
+
+
+def fill_hosts(store: Store, at: dt.datetime) -> None:
+    """This machine (calm) and a production host with a full /var and swap in use."""
+    gib = 1 << 30
+    calm = HostResources(
+        "local", at, load=(0.42, 0.38, 0.30), cores=2, cpu_pct=7.5, mem_total=8 * gib,
+        mem_available=5 * gib, swap_total=0, swap_free=0,
+        mounts=(MountUse("/", "ext4", 80 * gib, 52 * gib, 35.0, 12.0),),
+        top_cpu=(ProcUse(101, "warroom", 2.5, 60 << 20),),
+        top_mem=(ProcUse(101, "warroom", 2.5, 60 << 20),))
+    busy = HostResources(
+        "prod", at, load=(3.9, 3.1, 2.2), cores=4, cpu_pct=81.0, mem_total=16 * gib,
+        mem_available=gib, swap_total=4 * gib, swap_free=gib,
+        mounts=(MountUse("/", "ext4", 40 * gib, 20 * gib, 50.0, 20.0),
+                MountUse("/var", "ext4", 100 * gib, 2 * gib, 98.0, 41.0)),
+        top_cpu=(ProcUse(2201, "php-fpm: pool www", 96.0, 310 << 20),
+                 ProcUse(2202, "redis-server", 40.0, 1 << 30)),
+        top_mem=(ProcUse(2202, "redis-server", 40.0, 1 << 30),))
+    for host in (calm, busy):
+        store.put(resources_kind(host.host), host, 45, at=at)
 
 
 LOG_TEXT = (
