@@ -102,7 +102,7 @@ async def test_escape_asks_before_throwing_a_filled_form_away() -> None:
         assert app.incident_tracker.state is None
 
 
-async def test_tui_refuses_an_out_of_order_milestone_with_the_conflict(tmp_path: Path) -> None:
+async def test_tui_offers_milestones_in_order_and_refuses_out_of_order_ones(tmp_path: Path) -> None:
     warroom("incident", "open", "--title", "Order", "--start", "10m", cwd=tmp_path)
     warroom("incident", "milestone", "mitigated", "--at", "5m", cwd=tmp_path)
     app = WarroomApp(parse_config(CONFIG), author="ann@tui")
@@ -110,9 +110,15 @@ async def test_tui_refuses_an_out_of_order_milestone_with_the_conflict(tmp_path:
         await pilot.press("i")
         screen = app.screen
         assert isinstance(screen, IncidentScreen)
-        index = next(i for i, (choice, _) in enumerate(screen._choices)
-                     if choice[:2] == ("milestone", "detected"))
-        screen.dismiss(screen._choices[index][0])
+        mitigated = app.incident_tracker.state.milestones["mitigated"]
+        # the menu never offers what the order refuses: "detected" at the latest time allowed
+        offered = [(choice, label) for choice, label in screen._choices
+                   if choice[:2] == ("milestone", "detected")]
+        assert offered == [(("milestone", "detected", mitigated.isoformat()),
+                            f"milestone: detected at {mitigated:%H:%M:%S} UTC "
+                            "(no later than mitigated)")]
+        # "now" (a menu opened before another war room set mitigated): refused, named
+        screen.dismiss(("milestone", "detected", ""))
         await _settle(app, pilot)
         messages = [n.message for n in app._notifications]
         assert any("refused: detected" in m and "is after mitigated" in m for m in messages)
@@ -120,6 +126,12 @@ async def test_tui_refuses_an_out_of_order_milestone_with_the_conflict(tmp_path:
         assert "detected" not in state.milestones
         assert not any(e.data.get("milestone") == "detected" for e in
                        Journal(state.path).load().entries)
+        await pilot.press("i")
+        screen = app.screen
+        assert isinstance(screen, IncidentScreen)
+        screen.dismiss(offered[0][0])  # the offered time is accepted
+        await _settle(app, pilot)
+        assert app.incident_tracker.state.milestones["detected"] == mitigated
 
 
 async def test_a_resolved_incident_exports_its_postmortem_from_the_tui(tmp_path: Path) -> None:

@@ -201,6 +201,24 @@ class IncidentScreen(WarroomModal[tuple[str, ...] | None]):
         self.view = view
         self.policy = policy
 
+    def _milestone_choice(self, name: str) -> list[tuple[tuple[str, ...], str]]:
+        """`name` now — or, when a later milestone is already set (acknowledged after the
+        mitigation was confirmed), at the latest time the order allows, said so; never a
+        choice that would be refused."""
+        state = self.view.state
+        assert state is not None
+        later = [(state.milestones[m], m) for m in MILESTONES[MILESTONES.index(name) + 1:]
+                 if m in state.milestones]
+        if not later:
+            return [(("milestone", name, ""), f"milestone: {name} now")]
+        bound, which = min(later)
+        earlier = [state.milestones[m] for m in MILESTONES[:MILESTONES.index(name)]
+                   if m in state.milestones]
+        if earlier and max(earlier) > bound:
+            return []
+        return [(("milestone", name, bound.isoformat()),
+                 f"milestone: {name} at {bound:%H:%M:%S} UTC (no later than {which})")]
+
     def choices(self) -> list[tuple[tuple[str, ...], str]]:
         state = self.view.state
         assert state is not None
@@ -216,7 +234,7 @@ class IncidentScreen(WarroomModal[tuple[str, ...] | None]):
                         f"({one_line(s.reason)[:60]})"))
         for name in MILESTONES[:-1]:
             if name not in state.milestones:
-                out.append((("milestone", name, ""), f"milestone: {name} now"))
+                out.extend(self._milestone_choice(name))
         out += [(("status", s), f"status → {s}") for s in STATUSES[:-1] if s != state.status]
         out.append((("resolve",), "resolve the incident now"))
         out += [(("severity", lv.name), f"severity → {lv.name} ({lv.description})")
