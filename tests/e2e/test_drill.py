@@ -198,8 +198,10 @@ def test_outage_drill(production: Production, tmux_session: Callable[..., TmuxSe
         wait_screen(tui, has_all("RESOLVED: drill"), "the exports of the resolved incident")
         pick(tui, option)
         suffix = "postmortem.md" if "post-mortem" in option else "update-resolved.txt"
-        screen = wait_screen(tui, has_all("wrote"), "the export written")
-        assert suffix in screen.replace("\n", "").replace("▌", "").replace(" ", ""), screen
+        # this export's toast (the previous export's may still be up for a few seconds)
+        wait_screen(tui, lambda s, suffix=suffix: "wrote" in s and suffix in
+                    s.replace("\n", "").replace("▌", "").replace(" ", ""),
+                    f"the export written ({suffix})")
     screen = wait_screen(tui, lambda s: "wrote" not in s, "the toast gone", timeout=20)
     assert_intact(screen, width, height)
 
