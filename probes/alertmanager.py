@@ -38,6 +38,9 @@ class AlertmanagerProbe:
         self.clients = clients
         self.timeout = timeout
         self._failing_since: dt.datetime | None = None
+        self._last: tuple[bytes, tuple[tuple[Alert, ...], int]] | None = None
+        """The last answer and its parse: an unchanged answer (an alert storm polled every
+        round) is not parsed and sanitized again on the event loop."""
         base = source.url.rstrip("/")
         self.url = base if base.endswith("/api/v2/alerts") else base + "/api/v2/alerts"
         self.params = [("active", "true"), ("silenced", "true"), ("inhibited", "true"),
@@ -60,10 +63,15 @@ class AlertmanagerProbe:
             return self.failed(describe_error(exc, self.timeout))
         if body is None:
             return self.failed(f"answer larger than {self.source.max_bytes} bytes")
-        try:
-            alerts, dropped = parse_alerts(json.loads(body), self.source.name)
-        except (ValueError, TypeError, AttributeError, KeyError, RecursionError) as exc:
-            return self.failed(f"not an Alertmanager v2 answer ({one_line(str(exc))[:80]})")
+        if self._last is not None and self._last[0] == body:
+            alerts, dropped = self._last[1]
+        else:
+            try:
+                alerts, dropped = parse_alerts(json.loads(body), self.source.name)
+            except (ValueError, TypeError, AttributeError, KeyError, RecursionError) as exc:
+                self._last = None
+                return self.failed(f"not an Alertmanager v2 answer ({one_line(str(exc))[:80]})")
+            self._last = (body, (alerts, dropped))
         self._failing_since = None
         return SourceReading(self.source.name, utcnow(), alerts, truncated=dropped)
 
