@@ -16,11 +16,12 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
+from tui.core.alerts import alerts_view
 from tui.core.incident import Declaration, IncidentError, Incidents, IncidentState, ops
 from tui.core.incident.export_common import describe
 from tui.core.incident.export_postmortem import postmortem
 from tui.core.incident.export_status import status_update
-from tui.core.incident.signal import failing_checks, first_signal
+from tui.core.incident.signal import FIRING, failing_checks, first_signal
 from tui.core.incident.tracker import ClockView, IncidentTracker, JournalWriter
 from tui.core.journal import Entry
 from tui.core.maintenance import in_maintenance
@@ -214,9 +215,14 @@ class IncidentMixin(WarroomBase):
 
     def first_signal(self) -> FirstSignal | None:
         """The default start when declaring: `signal.first_signal` over the journal's check
-        transitions (the audit journal while no incident is open), with the store's states
-        deciding what is failing now."""
-        entry = first_signal(self.incident_tracker.entries, self.current_states())
+        transitions and alert events (the audit journal while no incident is open), with the
+        store's states and the alerts firing now deciding what is failing now."""
+        current = self.current_states()
+        if self.config.alerts:
+            view = alerts_view(self.config, self.store, utcnow())
+            current.update({f"alert:{a.fingerprint}": FIRING
+                            for a in view.alerts if a.state == "firing"})
+        entry = first_signal(self.incident_tracker.entries, current)
         return FirstSignal(entry.event_time, describe(entry)) if entry is not None else None
 
     def action_incident(self) -> None:

@@ -1,4 +1,5 @@
-"""The first signal of the current outage, and the checks failing now, from ``check`` entries.
+"""The first signal of the current outage (from ``check`` transitions and firing ``alert``
+entries), and the checks failing now, from ``check`` entries.
 
 The declare form offers `first_signal(...)`'s time as the incident start, and the declaration
 records `failing_checks(...)` so the post-mortem can say which features were degraded.
@@ -20,29 +21,52 @@ def _checks(entries: Iterable[Entry], current: Mapping[str, str] | None) -> list
     return sorted(found, key=lambda e: e.event_time)
 
 
+FIRING = "FIRING"
+"""The state of an ``alert:<fingerprint>`` key while its alert fires (in ``current`` too)."""
+
+
+def _failing(state: str) -> bool:
+    return state in FAILING or state == FIRING
+
+
+def _signals(entries: Iterable[Entry], current: Mapping[str, str] | None) -> list[Entry]:
+    """Check transitions and alert events (firing, resolved) by event time (only the keys in
+    ``current`` when it is given)."""
+    found = [e for e in entries if e.kind in ("check", "alert")
+             and isinstance(e.data.get("key"), str)
+             and (e.kind == "check" or e.data.get("event") in ("firing", "resolved"))
+             and (current is None or e.data["key"] in current)]
+    return sorted(found, key=lambda e: e.event_time)
+
+
 def first_signal(entries: Iterable[Entry], current: Mapping[str, str] | None = None,
                  ignore: Callable[[Entry], bool] | None = None) -> Entry | None:
-    """The earliest transition to a failing state (DOWN, DEGRADED) since the last moment no
-    check was failing — the first signal of the outage going on now; None when nothing is
-    failing now.
+    """The earliest transition to a failing state (a check DOWN or DEGRADED, an alert
+    firing) since the last moment nothing was failing — the first signal of the outage going
+    on now; None when nothing is failing now.
 
-    ``current`` (check key → state now, e.g. from the store) decides what is failing now and
-    limits the journal to the checks that still exist. A DOWN recorded as planned maintenance
-    is not a signal; ``ignore`` skips other entries that are not.
+    ``current`` (check key → state now, e.g. from the store; ``alert:<fingerprint>`` →
+    `FIRING` for the alerts firing now) decides what is failing now and limits the journal to
+    the checks that still exist and the alerts still firing (an alert whose "resolved" was
+    never journaled is not an outage forever). A DOWN recorded as planned maintenance is not a
+    signal; ``ignore`` skips other entries that are not.
     """
     states: dict[str, str] = {}
     first: Entry | None = None
-    for e in _checks(entries, current):
+    for e in _signals(entries, current):
         if ignore is not None and ignore(e):
             continue
-        new = check_state(e.data)
+        if e.kind == "alert":
+            new = FIRING if e.data["event"] == "firing" else "RESOLVED"
+        else:
+            new = check_state(e.data)
         states[e.data["key"]] = new
-        if new in FAILING:
+        if _failing(new):
             first = first or e
-        elif not any(v in FAILING for v in states.values()):
+        elif not any(_failing(v) for v in states.values()):
             first = None  # everything recovered: an outage after this is a new one
     now = current if current is not None else states
-    return first if any(v in FAILING for v in now.values()) else None
+    return first if any(_failing(v) for v in now.values()) else None
 
 
 def failing_checks(entries: Iterable[Entry], current: Mapping[str, str] | None = None
