@@ -29,6 +29,7 @@ import gc
 import io
 import os
 import resource
+import shutil
 import statistics
 import sys
 import tempfile
@@ -237,6 +238,7 @@ async def run(count: int, after: float, big: int, verify: bool = True,
         gc.callbacks.remove(on_gc)
         AlertmanagerProbe.probe = original_probe  # type: ignore[method-assign]
         am.stop()
+        shutil.rmtree(work, ignore_errors=True)
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return result
 
