@@ -8,18 +8,12 @@ in every record.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import secrets
-import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from tui.core.alerts import SilenceRequest
-from tui.core.attempts import JournalUnwritable
-from tui.core.sanitize import sanitize
 
-from .audit import write_action
+from .containers import guarded_call
 
 if TYPE_CHECKING:
     from .executor import Executor
@@ -35,38 +29,14 @@ async def silence_action(executor: Executor, request: SilenceRequest, post: Post
     problem = request.problem()
     if problem:
         raise ValueError(problem)
-    journal = executor.pinned_journal()
     hours = request.duration_s / 3600
     data: dict[str, Any] = {
-        "attempt": secrets.token_hex(6), "action": "alert-silence",
+        "action": "alert-silence",
         "argv": ["silence", request.describe(), f"for {hours:g} h"],
         "where": ", ".join(request.sources),
         "target": f"alerts matching {request.describe()}"[:300],
         "matchers": dict(request.matchers), "silence_s": request.duration_s,
         "comment": request.comment.strip()[:1000], "created_by": request.author,
-        "production": executor.config.environment.production,
     }
-
-    def record(outcome: str, **extra: Any) -> None:
-        write_action(journal, {**data, "outcome": outcome,
-                               **{k: v for k, v in extra.items() if v is not None}},
-                     executor.author, f"{outcome} of silence {request.describe()[:80]}")
-
-    refusal = executor.refusal()
-    if refusal:
-        with contextlib.suppress(JournalUnwritable):
-            await asyncio.to_thread(record, "refused", reason=refusal)
-        raise PermissionError(refusal)
-    started = time.monotonic()
-    await asyncio.to_thread(record, "started")  # JournalUnwritable: nothing is asked
-    try:
-        message = await post(request)
-    except Exception as exc:
-        reason = executor.redact(sanitize(str(exc)))
-        with contextlib.suppress(JournalUnwritable):
-            await asyncio.to_thread(record, "failed", reason=reason,
-                                    duration_s=round(time.monotonic() - started, 2))
-        raise RuntimeError(reason) from None
-    await asyncio.to_thread(record, "finished", result=message,
-                            duration_s=round(time.monotonic() - started, 2))
-    return message
+    return await guarded_call(executor, data, f"silence {request.describe()[:80]}",
+                              lambda: post(request), result_key="result")
