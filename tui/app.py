@@ -18,7 +18,6 @@ from textual.containers import Horizontal, Vertical
 from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Input
 from textual.widgets._toast import ToastRack
 
 from tui.core.config import Config
@@ -36,6 +35,7 @@ from tui.features.containers_logs import ContainersLogsMixin
 from tui.features.incident import IncidentMixin
 from tui.features.key_order import KeyOrderMixin
 from tui.features.messages import LogLines, StoreChanged
+from tui.features.panes import PanesMixin
 from tui.features.screenshot import ScreenshotMixin
 from tui.features.toasts import ToastsMixin
 from tui.palette import WarroomCommands
@@ -88,8 +88,8 @@ class WarroomScreen(Screen[None]):
         super()._on_screen_resume(event)
 
 
-class WarroomApp(KeyOrderMixin, ToastsMixin, ScreenshotMixin, IncidentMixin, ActionsMixin,
-                 ContainersLogsMixin, AlertsMixin):
+class WarroomApp(KeyOrderMixin, ToastsMixin, ScreenshotMixin, PanesMixin, IncidentMixin,
+                 ActionsMixin, ContainersLogsMixin, AlertsMixin):
     """One screen: what is broken, since when, and what have we done about it."""
 
     CSS_PATH = "app.tcss"
@@ -208,50 +208,6 @@ class WarroomApp(KeyOrderMixin, ToastsMixin, ScreenshotMixin, IncidentMixin, Act
             self._held_dropped = dropped
             return
         self.post_message(LogLines(tuple(batch), dropped))
-
-    def show_pane(self, name: str) -> None:
-        """Bring pane `name` forward on a narrow screen (no-op when wide or absent)."""
-        if name in self.panes and not self.screen_stack[0].has_class("wide"):
-            self.action_pane(name)
-
-    def action_pane(self, name: str) -> None:
-        """Narrow: show pane `name` below the health panel. Both: focus its first panel (keys
-        such as the timeline's `p` or the logs' `f` act on the focused panel), and never
-        leave focus — and with it every key typed — inside a pane that is not shown."""
-        screen = self.screen_stack[0]
-        for pane in self.panes:
-            screen.set_class(pane == name, f"show-{pane}")
-        for bar in self.panels(PaneBar):
-            bar.show(self.panes, name)
-        self._pane = name
-        target = self._first_focusable(name)
-        if target is not None:
-            target.focus()
-        else:
-            self._keep_focus_visible()
-
-    def _keep_focus_visible(self) -> None:
-        """Focus in a pane that is not shown moves to the health table (or nowhere)."""
-        focused = self.screen_stack[0].focused
-        if focused is None or not self._in_hidden_pane(focused, self._pane):
-            return
-        health = self.panels(HealthPanel)
-        if health:
-            health[0].focus()
-        else:
-            self.screen_stack[0].set_focus(None)
-
-    def _first_focusable(self, pane: str) -> Widget | None:
-        """The pane's first focusable widget, a filter input only if there is nothing else."""
-        found = [w for top in self.screen_stack[0].query(f".pane-{pane}")
-                 for w in (top, *top.query("*")) if w.can_focus and not w.disabled]
-        return next((w for w in found if not isinstance(w, Input)), found[0] if found else None)
-
-    def _in_hidden_pane(self, widget: Widget, shown: str) -> bool:
-        if self.screen_stack[0].has_class("wide"):
-            return False
-        return any(node.has_class("pane") and not node.has_class(f"pane-{shown}")
-                   for node in (widget, *widget.ancestors))
 
     def on_resize(self, event: events.Resize) -> None:
         self._layout_for(event.size.width)
