@@ -95,13 +95,5 @@ class AlertsMixin(WarroomBase):
         self.push_screen(screen, decided)
 
     async def _silence(self, alert: Alert, request: SilenceRequest) -> None:
-        try:
-            message = await self.executor.silence(request, self.monitor.silence)
-            severity = "information"
-        except PermissionError as exc:
-            hint = "" if self.operator.read_only else \
-                f"; press {self.config.operator.arm_key} to arm"
-            message, severity = f"silence {alert.name}: {exc}{hint}", "warning"
-        except Exception as exc:
-            message, severity = f"silence {alert.name}: {exc}", "error"
-        self.notify(message, severity=severity, markup=False)
+        await self.say_outcome(f"silence {alert.name}",
+                               self.executor.silence(request, self.monitor.silence))

@@ -9,7 +9,7 @@ attributes below are set by `WarroomApp.__init__` or by the feature that owns th
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.app import App
@@ -60,6 +60,20 @@ class WarroomBase(App[int]):
     def forget_panels(self) -> None:
         """Call after mounting a panel outside compose."""
         self.__dict__.setdefault("_panel_cache", {}).clear()
+
+    async def say_outcome(self, label: str, call: Awaitable[str]) -> None:
+        """Await a guarded action (`Executor.container_action`, `Executor.silence`) and say
+        how it went in one toast: its answer, a refusal (with the arm key when arming would
+        help) or the failure."""
+        try:
+            message, severity = await call, "information"
+        except PermissionError as exc:
+            hint = "" if self.operator.read_only else \
+                f"; press {self.config.operator.arm_key} to arm"
+            message, severity = f"{label}: {exc}{hint}", "warning"
+        except Exception as exc:
+            message, severity = f"{label}: {exc}", "error"
+        self.notify(message, severity=severity, markup=False)
 
     def dialog_active(self) -> bool:
         """True while a screen above the main one is active — except Textual's own system

@@ -109,17 +109,8 @@ class ContainersLogsMixin(WarroomBase):
         self.push_screen(screen, decided)
 
     async def _container_action(self, host: str, name: str, action: str) -> None:
-        try:
-            message = await self.executor.container_action(
-                host, name, action, self.monitor.container_action)
-            severity = "information"
-        except PermissionError as exc:
-            hint = "" if self.operator.read_only else \
-                f"; press {self.config.operator.arm_key} to arm"
-            message, severity = f"{action} {name}: {exc}{hint}", "warning"
-        except Exception as exc:
-            message, severity = f"{action} {name}: {exc}", "error"
-        self.notify(message, severity=severity, markup=False)
+        await self.say_outcome(f"{action} {name}", self.executor.container_action(
+            host, name, action, self.monitor.container_action))
 
     # -- logs ------------------------------------------------------------------------------------
     async def save_logs(self, lines: list[LogLine]) -> str:

@@ -27,6 +27,15 @@ def regex(value: str) -> str | None:
     return None
 
 
+def regexes(values: tuple[str, ...]) -> str | None:
+    """Every value compiles as a regular expression (the first that does not is named)."""
+    for value in values:
+        problem = regex(value)
+        if problem:
+            return f"{value!r} {problem}"
+    return None
+
+
 def regex_with_group(value: str) -> str | None:
     problem = regex(value)
     if problem:

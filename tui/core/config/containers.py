@@ -29,20 +29,12 @@ def _label_selectors(values: tuple[str, ...]) -> str | None:
     return None
 
 
-def _regexes(values: tuple[str, ...]) -> str | None:
-    for value in values:
-        problem = checks.regex(value)
-        if problem:
-            return f"{value!r} {problem}"
-    return None
-
-
 @dataclass(frozen=True)
 class ContainerRule:
     """Whether the containers whose name matches one of `names` page (CRITICAL) when exited,
     restarting, dead, paused or unhealthy, or only warn. The first matching rule decides."""
 
-    names: tuple[str, ...] = field(metadata=check(_regexes))
+    names: tuple[str, ...] = field(metadata=check(checks.regexes))
     critical: bool = True
 
     def _check(self) -> list[tuple[str, str]]:
@@ -55,7 +47,7 @@ class ContainersConfig:
 
     hosts: tuple[str, ...] = ("local",)
     labels: tuple[str, ...] = field(default=(), metadata=check(_label_selectors))
-    names: tuple[str, ...] = field(default=(), metadata=check(_regexes))
+    names: tuple[str, ...] = field(default=(), metadata=check(checks.regexes))
     match: Literal["any", "all"] = "any"
     include_stopped: bool = True
     """Stopped and exited containers matter during an incident: shown unless false."""

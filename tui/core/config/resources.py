@@ -38,14 +38,6 @@ def _percent(value: float) -> str | None:
     return None if 0 <= value <= 100 else "must be a percentage (0-100)"
 
 
-def _regexes(values: tuple[str, ...]) -> str | None:
-    for value in values:
-        problem = checks.regex(value)
-        if problem:
-            return f"{value!r} {problem}"
-    return None
-
-
 @dataclass(frozen=True)
 class ResourcesConfig:
     """The hosts panel. Thresholds: crossing `*_warn` is WARNING, `*_critical` CRITICAL."""
@@ -65,7 +57,7 @@ class ResourcesConfig:
     swap_warn: float = field(default=50.0, metadata=check(_percent))
     load_per_core_warn: float = field(default=2.0, metadata=check(checks.positive))
     load_per_core_critical: float = field(default=4.0, metadata=check(checks.positive))
-    ignore_mounts: tuple[str, ...] = field(default=(), metadata=check(_regexes))
+    ignore_mounts: tuple[str, ...] = field(default=(), metadata=check(checks.regexes))
     """Regexes searched in the mount point; such mounts are not shown nor judged."""
     ignore_fstypes: tuple[str, ...] = DEFAULT_IGNORED_FSTYPES
     """Filesystem types never shown (pseudo and in-memory filesystems by default)."""
