@@ -11,7 +11,7 @@ PY="${PYTHON:-python}"
 command -v "$PY" >/dev/null 2>&1 || PY=python3
 
 # --- 1. system packages -------------------------------------------------------------------
-APT_PKGS=(docker.io openssh-server openssh-client tmux busybox-static librsvg2-bin procps openssl prometheus-alertmanager)
+APT_PKGS=(docker.io openssh-server openssh-client tmux busybox-static librsvg2-bin procps openssl prometheus prometheus-alertmanager)
 missing=()
 for pkg in "${APT_PKGS[@]}"; do
     status="$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)"
