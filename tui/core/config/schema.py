@@ -19,6 +19,7 @@ from .convert import check
 from .incident import IncidentPolicy
 from .logs import LogsConfig
 from .maintenance import MaintenanceConfig
+from .metrics import MetricRow, PrometheusDefaults
 from .resources import ResourcesConfig
 from .services import Service
 
@@ -74,6 +75,8 @@ class Config:
     maintenance: MaintenanceConfig | None = None
     resources: ResourcesConfig | None = None
     alerts: tuple[AlertSource, ...] = ()
+    prometheus: PrometheusDefaults | None = None
+    metrics: tuple[MetricRow, ...] = ()
     source: str = field(default="<memory>", metadata={"key": "__source__"})
     base_dir: str = field(default=".", metadata={"key": "__base_dir__"})
 

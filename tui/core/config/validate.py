@@ -10,6 +10,7 @@ from __future__ import annotations
 from . import checks
 from .actions import REFRESH_TARGETS, RESERVED_KEYS, placeholders
 from .alerts import alert_source_issues
+from .metrics import metric_issues
 from .schema import Config
 
 
@@ -40,6 +41,7 @@ def config_issues(config: Config) -> list[tuple[str, str]]:
     issues.extend(action_issues(config))
     issues.extend(maintenance_issues(config))
     issues.extend(alert_source_issues(config.alerts))
+    issues.extend(metric_issues(config.metrics, config.prometheus))
     return issues
 
 
