@@ -20,6 +20,7 @@ from .incident import IncidentPolicy
 from .logs import LogsConfig
 from .maintenance import MaintenanceConfig
 from .metrics import MetricRow, PrometheusDefaults
+from .notify import NotifyTarget
 from .resources import ResourcesConfig
 from .services import Service
 
@@ -75,6 +76,7 @@ class Config:
     maintenance: MaintenanceConfig | None = None
     resources: ResourcesConfig | None = None
     alerts: tuple[AlertSource, ...] = ()
+    notify: tuple[NotifyTarget, ...] = ()
     prometheus: PrometheusDefaults | None = None
     metrics: tuple[MetricRow, ...] = ()
     source: str = field(default="<memory>", metadata={"key": "__source__"})
