@@ -20,6 +20,7 @@ from tui.core.docker_model import STORE_KIND as CONTAINERS
 from tui.core.docker_model import ContainerRow, ContainersSnapshot, human_duration
 from tui.core.maintenance import KIND as MAINTENANCE_KIND
 from tui.core.maintenance import Maintenance, in_maintenance, maintenance
+from tui.core.metrics import metric_problems
 from tui.core.model import State, utcnow, worst
 from tui.core.resources import Level, resource_problems
 from tui.core.store import Store
@@ -119,6 +120,7 @@ def verdict(config: Config, store: Store, now: dt.datetime | None = None) -> Ver
     _maintenance_check(config, store, now, found)
     _resources(config, store, now, found)
     _alerts(config, store, now, found)
+    _metrics(config, store, now, found)
     if found.checked == 0 and on is None:
         found.unknown.append("nothing checked: no services, containers or color sources "
                              "configured")
@@ -265,6 +267,18 @@ def _alerts(config: Config, store: Store, now: dt.datetime, found: _Found) -> No
         return
     found.checked += 1
     critical, warning, unknown = alert_problems(config, store, now)
+    found.critical.extend(critical)
+    found.warning.extend(warning)
+    found.unknown.extend(unknown)
+
+
+def _metrics(config: Config, store: Store, now: dt.datetime, found: _Found) -> None:
+    """`[[metrics]]` rows (`tui/core/metrics.py`): by their thresholds; a Prometheus error,
+    no data or no fresh value UNKNOWN."""
+    if not config.metrics:
+        return
+    found.checked += 1
+    critical, warning, unknown = metric_problems(config, store, now)
     found.critical.extend(critical)
     found.warning.extend(warning)
     found.unknown.extend(unknown)

@@ -18,16 +18,19 @@ from probes.alertmanager import AlertmanagerProbe, post_silence
 from probes.color import ColorProbe
 from probes.http import HttpClients, check_http
 from probes.maintenance import MaintenanceProbe
+from probes.prometheus import PrometheusProbe
 from probes.resources import ResourcesProbe
 from probes.ssh import SshPool
 from tui.core.alerts import SilenceRequest
 from tui.core.alerts import store_kind as alerts_kind
 from tui.core.config.alerts import AlertSource
+from tui.core.config.metrics import MetricRow
 from tui.core.config.schema import Config
 from tui.core.config.services import Service
 from tui.core.docker_model import STORE_KIND as CONTAINERS
 from tui.core.logline import LogLine
 from tui.core.maintenance import KIND as MAINTENANCE
+from tui.core.metrics import store_kind as metrics_kind
 from tui.core.model import CheckResult, ColorReading, ColorResult, State, utcnow
 from tui.core.resources import HostResources
 from tui.core.resources import store_kind as resources_kind
@@ -76,6 +79,8 @@ class Monitor:
                 self.scheduler.add(self._resources_job(self.resources_probe, host))
         for source in config.alerts:
             self.scheduler.add(self._alerts_job(source))
+        for row in config.metrics:
+            self.scheduler.add(self._metrics_job(row))
 
     @property
     def slowest_timeout(self) -> float:
@@ -144,6 +149,24 @@ class Monitor:
         stale = self.config.stale_after(source.stale_after, interval, timeout)
         probe = AlertmanagerProbe(source, self.clients, timeout)
         kind = alerts_kind(source.name)
+        return Job(
+            name=kind,
+            interval=interval,
+            timeout=timeout,
+            probe=probe.probe,
+            deliver=lambda reading: self.store.put(kind, reading, stale, at=reading.at),
+            on_timeout=lambda t: probe.failed(f"timeout after {t:.1f} s"),
+            on_error=lambda exc: probe.failed(f"probe error: {one_line(str(exc))[:80]}"),
+        )
+
+    def _metrics_job(self, row: MetricRow) -> Job:
+        """One `[[metrics]]` row: instant value and range each round (probes/prometheus.py)."""
+        defaults = self.config.prometheus
+        interval = self.config.interval(row.interval or (defaults and defaults.interval))
+        timeout = self.config.timeout(row.timeout or (defaults and defaults.timeout))
+        stale = self.config.stale_after(row.stale_after, interval, timeout)
+        probe = PrometheusProbe(row, defaults, self.clients, timeout)
+        kind = metrics_kind(row.name)
         return Job(
             name=kind,
             interval=interval,
