@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from typing import Any
+from urllib.parse import quote
 
 from probes.http import HttpClients, _read_capped, describe_error
 from probes.maintenance import parse_since
@@ -20,6 +21,7 @@ from tui.core.alerts import Alert, AlertState, SourceReading
 from tui.core.config.alerts import AlertSource
 from tui.core.model import utcnow
 from tui.core.sanitize import one_line, sanitize
+from tui.core.silences import Silence
 
 MAX_ALERTS = 5000
 """Alerts kept per source and reading (an alert storm beyond it is counted, not held)."""
@@ -129,7 +131,7 @@ def _cut(text: str, limit: int) -> str:
 async def post_silence(source: AlertSource, clients: HttpClients, timeout: float,
                        body: dict[str, Any]) -> str:
     """Create a silence (`POST /api/v2/silences`); its id. Raises RuntimeError in words."""
-    base = source.url.rstrip("/").removesuffix("/api/v2/alerts")
+    base = _base(source)
     try:
         client = await clients.for_url(base, source.verify_tls, owner=f"alerts:{source.name}")
         response = await client.post(base + "/api/v2/silences", json=body,
@@ -144,3 +146,77 @@ async def post_silence(source: AlertSource, clients: HttpClients, timeout: float
     except (ValueError, KeyError, TypeError):
         raise RuntimeError(f"{source.name}: not a silence id: {one_line(text)[:80]}") from None
     return one_line(str(silence_id))[:64]
+
+
+MAX_SILENCES = 500
+"""Silences listed per source (the newest kept)."""
+
+
+def _base(source: AlertSource) -> str:
+    return source.url.rstrip("/").removesuffix("/api/v2/alerts")
+
+
+async def list_silences(source: AlertSource, clients: HttpClients, timeout: float
+                        ) -> list[Silence]:
+    """The silences one Alertmanager knows (`GET /api/v2/silences`), sanitized and bounded.
+    Raises RuntimeError in words (no header value in it)."""
+    base = _base(source)
+    try:
+        client = await clients.for_url(base, source.verify_tls, owner=f"alerts:{source.name}")
+        async with client.stream("GET", base + "/api/v2/silences",
+                                 headers=dict(source.headers), timeout=timeout) as response:
+            body = await _read_capped(response, source.max_bytes)
+            status = response.status_code
+    except Exception as exc:
+        raise RuntimeError(f"{source.name}: {describe_error(exc, timeout)}") from None
+    if body is None:
+        raise RuntimeError(f"{source.name}: answer larger than {source.max_bytes} bytes")
+    if status != 200:
+        said = one_line(body[:4096].decode("utf-8", "replace"))[:160]
+        raise RuntimeError(f"{source.name}: HTTP {status}: {said}")
+    try:
+        return parse_silences(json.loads(body), source.name)
+    except (ValueError, TypeError, AttributeError, KeyError, RecursionError) as exc:
+        raise RuntimeError(f"{source.name}: not a silences answer "
+                           f"({one_line(str(exc))[:80]})") from None
+
+
+def parse_silences(doc: Any, source: str) -> list[Silence]:
+    if not isinstance(doc, list):
+        raise ValueError(f"expected a list of silences, got {type(doc).__name__}")
+    out: list[Silence] = []
+    for item in doc[-MAX_SILENCES:]:
+        if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+            raise ValueError("a silence without an id")
+        matchers = []
+        for m in (item.get("matchers") or [])[:MAX_PAIRS]:
+            if not isinstance(m, dict):
+                raise ValueError("a matcher is not an object")
+            op = ("=~" if m.get("isRegex") else "=") if m.get("isEqual", True) else \
+                ("!~" if m.get("isRegex") else "!=")
+            value = _cut(one_line(str(m.get("value", ""))), MAX_VALUE)
+            matchers.append(f'{_cut(one_line(str(m.get("name", ""))), MAX_NAME)}{op}"{value}"')
+        status = item.get("status") if isinstance(item.get("status"), dict) else {}
+        out.append(Silence(
+            _cut(one_line(item["id"]), 64), tuple(matchers),
+            _cut(one_line(str(item.get("createdBy", ""))), MAX_NAME),
+            _cut(one_line(str(item.get("comment", ""))), MAX_VALUE),
+            parse_since(item["startsAt"]) if isinstance(item.get("startsAt"), str) else None,
+            parse_since(item["endsAt"]) if isinstance(item.get("endsAt"), str) else None,
+            one_line(str(status.get("state", "?")))[:16], (source,)))
+    return out
+
+
+async def expire_silence(source: AlertSource, clients: HttpClients, timeout: float,
+                         silence_id: str) -> None:
+    """Expire a silence now (`DELETE /api/v2/silence/{id}`). Raises RuntimeError in words."""
+    base = _base(source)
+    try:
+        client = await clients.for_url(base, source.verify_tls, owner=f"alerts:{source.name}")
+        response = await client.delete(f"{base}/api/v2/silence/{quote(silence_id, safe='')}",
+                                       headers=dict(source.headers), timeout=timeout)
+    except Exception as exc:
+        raise RuntimeError(f"{source.name}: {describe_error(exc, timeout)}") from None
+    if response.status_code != 200:
+        said = one_line(response.content[:4096].decode("utf-8", "replace"))[:160]
+        raise RuntimeError(f"{source.name}: HTTP {response.status_code}: {said}")

@@ -33,18 +33,23 @@ MAX_SUMMARY = 160
 class AlertsPanel(VerticalScroll):
     """`show(view, now)` renders the alerts; repaints only when the text changes. Up/down
     select a firing alert (marked `›`); `S` asks to silence it (`SilenceRequested`: the app
-    guards, confirms and audits it like every action)."""
+    guards, confirms and audits it like every action); `X` to expire one of the operator's
+    own silences (`ExpireRequested`)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "move(-1)", "Previous alert", show=False),
         Binding("down", "move(1)", "Next alert", show=False),
         Binding("S", "silence", "Silence alert", id="alert-silence"),
+        Binding("X", "expire", "Expire own silence", id="alert-expire"),
     ]
 
     class SilenceRequested(Message):
         def __init__(self, alert: Alert) -> None:
             super().__init__()
             self.alert = alert
+
+    class ExpireRequested(Message):
+        """`X`: expire one of the operator's own silences (the app lists them)."""
 
     def __init__(self, id: str = "alerts", silence: bool = True) -> None:
         super().__init__(id=id)
@@ -75,6 +80,10 @@ class AlertsPanel(VerticalScroll):
         alert = self.selected()
         if alert is not None and self.silence_enabled:
             self.post_message(self.SilenceRequested(alert))
+
+    def action_expire(self) -> None:
+        if self.silence_enabled:
+            self.post_message(self.ExpireRequested())
 
     def compose(self):  # type: ignore[no-untyped-def]
         yield self.body

@@ -14,10 +14,11 @@ from tests.app.screen import wait_screen
 from tests.infra.alertmanager import Alertmanager
 from tests.infra.common import free_port
 from tui.app import WarroomApp
-from tui.core.alerts import SilenceRequest, alerts_view
+from tui.core.alerts import alerts_view
 from tui.core.config import parse_config
 from tui.core.incident.files import Incidents
 from tui.core.journal import Journal
+from tui.core.silences import SilenceRequest
 from tui.core.store import Store
 from tui.engine.actions import Executor, OperatorMode
 from tui.engine.monitor import Monitor

@@ -10,18 +10,23 @@ connection per host for probes, streams and actions.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from probes.alertmanager import AlertmanagerProbe, post_silence
+from probes.alertmanager import (
+    AlertmanagerProbe,
+    expire_silence,
+    list_silences,
+    post_silence,
+)
 from probes.color import ColorProbe
 from probes.http import HttpClients, check_http
 from probes.maintenance import MaintenanceProbe
 from probes.prometheus import PrometheusProbe
 from probes.resources import ResourcesProbe
 from probes.ssh import SshPool
-from tui.core.alerts import SilenceRequest
 from tui.core.alerts import store_kind as alerts_kind
 from tui.core.config.alerts import AlertSource
 from tui.core.config.metrics import MetricRow
@@ -36,6 +41,7 @@ from tui.core.resources import HostResources
 from tui.core.resources import store_kind as resources_kind
 from tui.core.sanitize import one_line
 from tui.core.scheduler import Job, Scheduler
+from tui.core.silences import Silence, SilenceRequest, merge_silences
 from tui.core.store import Store
 
 if TYPE_CHECKING:
@@ -242,6 +248,39 @@ class Monitor:
                 continue
             self.refresh({alerts_kind(n) for n in request.sources})
             return f"silence {silence_id} created on {name}"
+        raise RuntimeError("; ".join(failures) or "no Alertmanager to ask")
+
+    async def silences(self) -> tuple[list[Silence], list[str]]:
+        """Every silence the Alertmanagers know, one row per id (an HA cluster shares them),
+        and a sentence per source that did not answer."""
+        async def one(source: AlertSource) -> list[Silence] | str:
+            try:
+                return await list_silences(source, self.clients,
+                                           self.config.timeout(source.timeout))
+            except RuntimeError as exc:
+                return str(exc)
+
+        found = await asyncio.gather(*(one(s) for s in self.config.alerts))
+        return (merge_silences([f for f in found if isinstance(f, list)]),
+                [f for f in found if isinstance(f, str)])
+
+    async def expire_silence(self, silence: Silence) -> str:
+        """Expire the silence on the first of its Alertmanagers that accepts it; raises
+        RuntimeError naming every one that did not."""
+        by_name = {s.name: s for s in self.config.alerts}
+        failures: list[str] = []
+        for name in silence.sources:
+            source = by_name.get(name)
+            if source is None:
+                continue
+            try:
+                await expire_silence(source, self.clients, self.config.timeout(source.timeout),
+                                     silence.id)
+            except RuntimeError as exc:
+                failures.append(str(exc))
+                continue
+            self.refresh({alerts_kind(n) for n in silence.sources})
+            return f"silence {silence.id} expired on {name}"
         raise RuntimeError("; ".join(failures) or "no Alertmanager to ask")
 
     def _log_lines(self, batch: list[LogLine]) -> None:

@@ -3,7 +3,8 @@ store in the app's render pass (`alerts_flush`), and a newly firing or resolved 
 once (the incident tracker decides against the journal, like container events). `S` silences
 the selected alert: refused (and recorded) in read-only mode or when not armed, else confirmed
 in `SilenceScreen` (matchers, Alertmanagers, author, duration, required comment), then created
-through the executor (guard + audit) and the monitor (`POST /api/v2/silences`)."""
+through the executor (guard + audit) and the monitor (`POST /api/v2/silences`). `X` expires
+one of the operator's own active silences the same way (`ExpireSilenceScreen`)."""
 
 from __future__ import annotations
 
@@ -13,10 +14,12 @@ from functools import partial
 
 from textual.widget import Widget
 
-from tui.core.alerts import Alert, AlertsView, AlertWatch, SilenceRequest, alerts_view
+from tui.core.alerts import Alert, AlertsView, AlertWatch, alerts_view
 from tui.core.model import utcnow
+from tui.core.silences import Silence, SilenceRequest
 from tui.features.base import WarroomBase
 from tui.screens.silence import SilenceAnswer, SilenceScreen
+from tui.screens.silences import ExpireSilenceScreen
 from widgets.alerts import AlertsPanel
 
 
@@ -97,3 +100,50 @@ class AlertsMixin(WarroomBase):
     async def _silence(self, alert: Alert, request: SilenceRequest) -> None:
         await self.say_outcome(f"silence {alert.name}",
                                self.executor.silence(request, self.monitor.silence))
+
+    # -- expiring one's own silence ---------------------------------------------------------
+    def on_alerts_panel_expire_requested(self, _message: AlertsPanel.ExpireRequested) -> None:
+        if self.dialog_active():
+            return
+        author = self._silence_author()
+        if self.executor.refusal():  # recorded as refused by the executor, and said
+            nobody = Silence("(not chosen)", (), author, "(refused before asking)", None, None,
+                             "active", ())
+            self.run_worker(self._expire(nobody, author, "expire silence"),
+                            group="alert-silence", exit_on_error=False)
+            return
+        self.run_worker(self._offer_expire(author), group="alert-silence", exit_on_error=False)
+
+    async def _offer_expire(self, author: str) -> None:
+        silences, unanswered = await self.monitor.silences()
+        active = [s for s in silences if s.state == "active"]
+        own = [s for s in active if s.is_own(author)]
+        if not own:
+            said = f"no active silence of yours ({author})"
+            if len(active) > len(own):
+                said += f"; {len(active) - len(own)} by others"
+            if unanswered:
+                said += "; " + "; ".join(unanswered)
+            self.notify(said, markup=False, timeout=6,
+                        severity="warning" if unanswered else "information")
+            return
+        if self.dialog_active():
+            return  # another dialog opened while Alertmanager answered
+        env = self.config.environment
+        screen = ExpireSilenceScreen(own, len(active) - len(own), author, utcnow(),
+                                     production=env.name if env.production else None,
+                                     unanswered=tuple(unanswered))
+
+        def decided(silence: Silence | None) -> None:
+            if silence is None:
+                self.notify("expire silence: cancelled", markup=False, timeout=3)
+                return
+            self.run_worker(self._expire(silence, author), group="alert-silence",
+                            exit_on_error=False)
+
+        self.push_screen(screen, decided)
+
+    async def _expire(self, silence: Silence, author: str, label: str = "") -> None:
+        await self.say_outcome(
+            label or f"expire silence {silence.id}",
+            self.executor.expire_silence(silence, author, self.monitor.expire_silence))

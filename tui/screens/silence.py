@@ -17,7 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Static
 
-from tui.core.alerts import parse_duration
+from tui.core.silences import parse_duration
 from tui.screens.modal import WarroomModal
 
 MAX_COMMENT = 1000

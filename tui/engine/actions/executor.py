@@ -20,11 +20,11 @@ from typing import Any
 
 from probes.command import stream_local
 from probes.ssh import SshError, SshPool, known_hosts_name
-from tui.core.alerts import SilenceRequest
 from tui.core.attempts import JournalUnwritable, Plan, Run
 from tui.core.config.actions import Action
 from tui.core.config.schema import Config
 from tui.core.sanitize import sanitize
+from tui.core.silences import Silence, SilenceRequest
 from tui.core.store import Store
 
 from .audit import (
@@ -39,7 +39,7 @@ from .audit import (
 from .containers import ContainerAct, container_action
 from .operator import OperatorMode
 from .preflight import evaluate
-from .silences import PostSilence, silence_action
+from .silences import ExpireSilence, PostSilence, expire_action, silence_action
 from .values import Expanded, LiveValues, TemplateError, expand_action
 
 Listener = Callable[["Run", str], Any]
@@ -339,6 +339,11 @@ class Executor:
     async def silence(self, request: SilenceRequest, post: PostSilence) -> str:
         """Silence alerts in Alertmanager (`silences.silence_action`): guarded, audited."""
         return await silence_action(self, request, post)
+
+    async def expire_silence(self, silence: Silence, author: str, expire: ExpireSilence
+                             ) -> str:
+        """Expire `author`'s own silence (`silences.expire_action`): guarded, audited."""
+        return await expire_action(self, silence, author, expire)
 
     def _notify(self, run: Run, event: str) -> None:
         if self.listener is not None:
