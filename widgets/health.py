@@ -1,15 +1,31 @@
-"""Service health: one row per HTTP check, its dependencies as child rows."""
+"""Service health: one row per HTTP check, its dependencies as child rows.
+
+Where there is room (the wide layout) a HISTORY column shows each service's last answers as
+a sparkline (`tui.core.latency.sparkline`, failed rounds as a red ×). A cell whose width does
+not change is repainted alone — a new answer every few seconds redraws its cell, not the
+table (`DataTable.update_cell` repaints the whole widget).
+"""
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
+from textual import events
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 
+from tui.core.latency import FAILED, sparkline
 from tui.core.state_text import maintenance_text, state_text
 from tui.core.views import HealthRow
 
-COLUMNS = ("state", "service", "color", "latency", "build", "age", "reason")
-NARROW = tuple(c for c in COLUMNS if c != "color")
+COLUMNS = ("state", "service", "color", "latency", "history", "build", "age", "reason")
+NARROW = tuple(c for c in COLUMNS if c not in ("color", "history"))
+SPARK_STEP = 10
+"""The sparkline is 10, 20 or 30 answers wide: whatever the panel has room for beyond
+SPARK_ROOM columns (the others and a readable reason), in steps (a resize by a few columns
+does not rebuild the table)."""
+SPARK_MAX = 30
+SPARK_ROOM = 96
 
 
 def summary(rows: list[HealthRow]) -> str:
@@ -26,6 +42,30 @@ def summary(rows: list[HealthRow]) -> str:
     return " · ".join(parts) or "all OK"
 
 
+def spark_width(panel_width: int) -> int:
+    """Answers shown in the HISTORY column of a panel this wide (0: no column)."""
+    return min(SPARK_MAX, max(0, panel_width - SPARK_ROOM) // SPARK_STEP * SPARK_STEP)
+
+
+def spark_text(history: tuple[float | None, ...], width: int) -> Text:
+    """The sparkline as Text, failed rounds in bold red (spans: `==` sees them)."""
+    text = Text()
+    for run in _runs(sparkline(history, width)):
+        text.append(run, style="bold red" if run[0] == FAILED else "")
+    return text
+
+
+def _runs(line: str) -> list[str]:
+    """`line` cut where it turns from failed to not (one span per run)."""
+    runs: list[str] = []
+    for ch in line:
+        if runs and (runs[-1][0] == FAILED) == (ch == FAILED):
+            runs[-1] += ch
+        else:
+            runs.append(ch)
+    return runs
+
+
 class HealthPanel(DataTable):
     """A DataTable keyed by check name; updates are diffed cell by cell."""
 
@@ -34,17 +74,25 @@ class HealthPanel(DataTable):
         self.border_title = "Service health"
         self._keys: list[str] = []
         self._columns: tuple[str, ...] = ()
+        self._spark = 0
         self._subtitle: str | None = None
+        self._shown: tuple[list[HealthRow], bool] | None = None
 
     def show(self, rows: list[HealthRow], narrow: bool = False) -> None:
-        """Render `rows`; `narrow` drops the color column (the color panel shows it)."""
+        """Render `rows`; `narrow` drops the color column (the color panel shows it) and the
+        history."""
+        self._shown = (rows, narrow)
+        spark = 0 if narrow else spark_width(self.size.width)
         columns = NARROW if narrow else COLUMNS
-        if columns != self._columns:
+        if not spark:
+            columns = tuple(c for c in columns if c != "history")
+        if columns != self._columns or spark != self._spark:
             self.clear(columns=True)
             for name in columns:
-                self.add_column(name.upper(), key=name)
-            self._columns, self._keys = columns, []
-        cells = {row.key: self._cells(row, columns) for row in rows}
+                self.add_column(name.upper(), key=name,
+                                width=spark if name == "history" else None)
+            self._columns, self._spark, self._keys = columns, spark, []
+        cells = {row.key: self._cells(row, columns, spark) for row in rows}
         keys = [row.key for row in rows]
         if keys != self._keys:
             self.clear()
@@ -54,14 +102,31 @@ class HealthPanel(DataTable):
         else:
             for key in keys:
                 for column, value in zip(columns, cells[key], strict=True):
-                    if self.get_cell(key, column) != value:
-                        self.update_cell(key, column, value, update_width=True)
+                    old = self.get_cell(key, column)
+                    if old != value:
+                        self._update(key, column, old, value)
         subtitle = summary(rows)
         if subtitle != self._subtitle:  # setting a border title always repaints the panel
             self.border_subtitle = self._subtitle = subtitle
 
+    def _update(self, key: str, column: str, old: Text, value: Text) -> None:
+        """Replace one cell: repaint only that cell when its width stays (the column's width
+        cannot change), else let the table recompute its columns and repaint."""
+        if cell_len(old.plain) != cell_len(value.plain):
+            self.update_cell(key, column, value, update_width=True)
+            return
+        self._data[key][column] = value  # what update_cell does, without its full refresh
+        self._update_count += 1  # the table's render caches are keyed on this
+        self.refresh_coordinate(Coordinate(self.get_row_index(key),
+                                           self.get_column_index(column)))
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self._shown is not None and not self._shown[1] \
+                and spark_width(event.size.width) != self._spark:
+            self.show(*self._shown)
+
     @staticmethod
-    def _cells(row: HealthRow, columns: tuple[str, ...]) -> tuple[Text, ...]:
+    def _cells(row: HealthRow, columns: tuple[str, ...], spark: int) -> tuple[Text, ...]:
         name = Text(f"  └ {row.name}" if row.child else row.name,
                     style="dim" if row.child else "bold")
         cells = {
@@ -69,6 +134,7 @@ class HealthPanel(DataTable):
             "service": name,
             "color": Text(row.color),
             "latency": Text(row.latency, justify="right"),
+            "history": spark_text(row.history, spark) if not row.child else Text(),
             "build": Text(row.build),
             "age": Text(row.age, justify="right"),
             "reason": Text(row.reason),

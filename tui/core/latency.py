@@ -9,6 +9,7 @@ median is well past it, or after a few answers in a row in another step.
 
 from __future__ import annotations
 
+import math
 from collections import deque
 
 STEPS = (10, 20, 50, 100, 200, 500, 1000, 2000, 5000)
@@ -62,3 +63,43 @@ class SteadyLatency:
         self._away += 1
         if median > high * MARGIN or median < low / MARGIN or self._away >= PATIENCE:
             self.shown, self._away = median, 0
+
+
+HISTORY = 60
+"""Answers kept per check for the health panel's sparkline (5 min at a 5 s interval)."""
+BARS = "▁▂▃▄▅▆▇█"
+FAILED = "×"
+"""A round that failed (no answer, or the check DOWN) in a sparkline."""
+MIN_SPAN = 4.0
+"""The sparkline's full height spans at least this ratio of latencies (log scale): a steady
+9–11 ms stays on the lowest bars instead of filling the height with jitter."""
+
+
+class LatencyHistory:
+    """The last `size` answers of one check, oldest first: the latency in ms, or None for a
+    failed round. Bounded; `samples` is a tuple built once per answer (cheap to compare)."""
+
+    def __init__(self, size: int = HISTORY) -> None:
+        self._recent: deque[float | None] = deque(maxlen=size)
+        self.samples: tuple[float | None, ...] = ()
+
+    def add(self, ms: float | None) -> None:
+        self._recent.append(ms)
+        self.samples = tuple(self._recent)
+
+
+def sparkline(samples: tuple[float | None, ...], width: int) -> str:
+    """The last `width` samples as bars (log scale between the lowest shown and at least
+    MIN_SPAN times it; FAILED for a failed round), right-aligned in `width` cells."""
+    if width <= 0:
+        return ""
+    shown = samples[-width:]
+    values = [ms for ms in shown if ms is not None]
+    low = max(min(values), 0.1) if values else 1.0
+    span = math.log(max(max(values, default=low), low * MIN_SPAN) / low)
+    top = len(BARS) - 1
+    bars = "".join(
+        FAILED if ms is None
+        else BARS[min(top, max(0, round(math.log(max(ms, low) / low) / span * top)))]
+        for ms in shown)
+    return bars.rjust(width)

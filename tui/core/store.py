@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .latency import SteadyLatency
+from .latency import LatencyHistory, SteadyLatency
 from .model import CheckResult, ColorResult, State, Transition, utcnow
 
 Listener = Callable[[str], None]
@@ -43,6 +43,7 @@ class Store:
         self.changed_at: dict[str, dt.datetime] = {}
         """When each check's effective state last changed (its first result included)."""
         self._latencies: dict[str, SteadyLatency] = {}
+        self._histories: dict[str, LatencyHistory] = {}
         self._listeners: list[Listener] = []
         self._transition_listeners: list[TransitionListener] = []
         self._color_listeners: list[ColorListener] = []
@@ -74,6 +75,8 @@ class Store:
     def put_check(self, result: CheckResult, stale_after: float) -> Transition | None:
         self.checks[result.key] = result
         self._latencies.setdefault(result.key, SteadyLatency()).add(result.latency_ms)
+        self._histories.setdefault(result.key, LatencyHistory()).add(
+            None if result.state is State.DOWN else result.latency_ms)  # DOWN: a failed round
         self.stale_after[result.key] = stale_after
         transition = self._evaluate(result.key, result.at)
         self._changed("check")
@@ -104,6 +107,12 @@ class Store:
         answer."""
         steady = self._latencies.get(key)
         return steady.shown if steady else None
+
+    def latency_history(self, key: str) -> tuple[float | None, ...]:
+        """The last answers' latencies, oldest first (None: a failed round), for the health
+        panel's sparkline."""
+        history = self._histories.get(key)
+        return history.samples if history else ()
 
     def is_stale(self, key: str, now: dt.datetime | None = None) -> bool:
         age = self.age(key, now)

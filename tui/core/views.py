@@ -26,6 +26,8 @@ class HealthRow:
     child: bool = False
     maintenance: bool = False
     """Failing, and the failure is planned maintenance (`tui.core.maintenance`): not DOWN."""
+    history: tuple[float | None, ...] = ()
+    """The last answers' latencies (None: failed), oldest first: the sparkline."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +91,7 @@ def health_rows(
         rows.append(HealthRow(
             service.name, service.name, service.color or "", state, latency,
             check.detail("x-build") or "", age_text(store.age(service.name, now)), reason,
-            maintenance=service.name in paused,
+            maintenance=service.name in paused, history=store.latency_history(service.name),
         ))
         for child in shown:
             child_state = State.STALE if state is State.STALE else child.state
