@@ -98,6 +98,9 @@ def add_parser(subparsers: argparse._SubParsersAction, parents: list) -> None:
     p = sub.add_parser("update-sent", parents=[common], help="record a status update sent")
     p.add_argument("--channel", default="status-page")
     p.add_argument("--kind", default="internal")
+    from tui.cli.incident_notify import add_parser as add_notify  # `incident notify KIND`
+
+    add_notify(sub, common)
 
     p = sub.add_parser("list", parents=[common], help="past incidents, durations, MTTR")
     p.add_argument("--month", metavar="YYYY-MM", help="the monthly review summary")
@@ -219,6 +222,10 @@ def _dispatch(args: argparse.Namespace, incidents: Incidents, author: str | None
         print(f"no incident recorded in {incidents.dir}")
         print("".join(line + "\n" for line in unreadable_lines(None, incidents)), end="")
         return 0
+    if cmd == "notify":  # to the [[notify]] targets; a resolved incident's update too
+        from tui.cli.incident_notify import notify
+
+        return notify(args, incidents, _target(args, incidents, latest=True), now, author)
     state = _target(args, incidents, latest=cmd in ("status", "export"))
     if cmd == "status":
         if args.new_status:

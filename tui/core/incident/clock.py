@@ -152,7 +152,7 @@ def update_due(state: IncidentState, policy: IncidentPolicy, now: dt.datetime
     if every is None or state.resolved:
         return None
     cadence = dt.timedelta(minutes=every)
-    due = (state.last_update or state.declared_at) + cadence
+    due = (last_sent(state) or state.declared_at) + cadence
     remaining = due - now
     if remaining < dt.timedelta(0):
         st = "red"
@@ -161,6 +161,15 @@ def update_due(state: IncidentState, policy: IncidentPolicy, now: dt.datetime
     else:
         st = "ok"
     return UpdateDue(due, remaining, st)
+
+
+def last_sent(state: IncidentState) -> dt.datetime | None:
+    """When the last status update went out: recorded by hand (an `update` op) or delivered
+    to a `[[notify]]` target (a `notify` entry, outcome sent). A status change alone, or a
+    send that failed everywhere, does not restart the cadence."""
+    return max((e.entry_time for e in state.live_entries()
+                if (e.kind == "incident" and e.data.get("op") == "update")
+                or (e.kind == "notify" and e.data.get("outcome") == "sent")), default=None)
 
 
 def escalations_due(state: IncidentState, policy: IncidentPolicy, now: dt.datetime
