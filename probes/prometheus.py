@@ -71,8 +71,13 @@ class PrometheusProbe:
             instant, ranged = await asyncio.gather(
                 self._get("/api/v1/query", {"query": self.row.query}),
                 self._get("/api/v1/query_range", {"query": self.row.query, "start": f"{start:.3f}",
-                                                  "end": f"{end:.3f}", "step": f"{step:g}"}))
+                                                  "end": f"{end:.3f}", "step": f"{step:g}"}),
+                return_exceptions=True)
+            if isinstance(instant, BaseException):
+                raise instant  # the instant query's error says most
             values = parse_instant(json.loads(instant))
+            if isinstance(ranged, BaseException):
+                raise ranged
             kept, cut = self._keep(values)
             points = self._points(ranged, tuple(kept), start, step, slots)
         except PrometheusError as exc:
@@ -82,7 +87,7 @@ class PrometheusProbe:
         except Exception as exc:  # transport: in words
             return self.failed(describe_error(exc, self.timeout))
         shown = _label_texts(kept)
-        series = tuple(Series(shown[key], values[key], points.get(key, (None,) * slots))
+        series = tuple(Series(shown[key], values[key], points[key])
                        for key in sorted(kept, key=lambda k: shown[k]))
         self._failing_since = None
         self._good = MetricReading(self.row.name, now, series, cut=cut)
@@ -115,6 +120,9 @@ class PrometheusProbe:
         if self._range is not None and self._range[0] == body and self._range[1] == kept:
             return self._range[2]  # the same answer: not parsed again
         points = parse_range(json.loads(body), set(kept), start, step, slots)
+        empty: tuple[float | None, ...] = (None,) * slots
+        for key in kept:
+            points.setdefault(key, empty)  # no sample in the window: one shared empty row
         self._range = (body, kept, points)
         return points
 
@@ -136,8 +144,9 @@ def _error_text(status: int, body: bytes) -> str:
         doc = None
     if isinstance(doc, dict) and isinstance(doc.get("error"), str):
         kind = doc.get("errorType")
-        kind = f"{one_line(kind)[:40]}: " if isinstance(kind, str) and kind else ""
-        return f"Prometheus error (HTTP {status}): {kind}{one_line(doc['error'])}"[:MAX_ERROR]
+        kind = f" {one_line(kind)[:40]}" if isinstance(kind, str) and kind else ""
+        said = one_line(doc["error"]).removeprefix('invalid parameter "query": ')
+        return f"Prometheus HTTP {status}{kind}: {said}"[:MAX_ERROR]
     said = one_line(text)[:120]
     return f"HTTP {status}" + (f": {said}" if said else "")
 

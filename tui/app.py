@@ -35,6 +35,7 @@ from tui.features.containers_logs import ContainersLogsMixin
 from tui.features.incident import IncidentMixin
 from tui.features.key_order import KeyOrderMixin
 from tui.features.messages import LogLines, StoreChanged
+from tui.features.metrics import MetricsMixin
 from tui.features.panes import PanesMixin
 from tui.features.screenshot import ScreenshotMixin
 from tui.features.toasts import ToastsMixin
@@ -58,6 +59,7 @@ PANES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("actions", ("ActionsPanel",)),
     ("containers", ("ContainersPanel",)),
     ("alerts", ("AlertsPanel",)),
+    ("metrics", ("MetricsPanel",)),
     ("hosts", ("HostsPanel",)),
     ("logs", ("LogsPanel",)),
     ("timeline", ("TimelinePanel",)),
@@ -89,7 +91,7 @@ class WarroomScreen(Screen[None]):
 
 
 class WarroomApp(KeyOrderMixin, ToastsMixin, ScreenshotMixin, PanesMixin, IncidentMixin,
-                 ActionsMixin, ContainersLogsMixin, AlertsMixin):
+                 ActionsMixin, ContainersLogsMixin, AlertsMixin, MetricsMixin):
     """One screen: what is broken, since when, and what have we done about it."""
 
     CSS_PATH = "app.tcss"
@@ -166,6 +168,8 @@ class WarroomApp(KeyOrderMixin, ToastsMixin, ScreenshotMixin, PanesMixin, Incide
                 if self.config.actions:
                     yield pane(ActionsPanel())
                 for widget in self.compose_alerts():
+                    yield pane(widget)
+                for widget in self.compose_metrics():
                     yield pane(widget)
                 for widget in self.compose_containers_logs():
                     yield pane(widget)
@@ -306,6 +310,7 @@ class WarroomApp(KeyOrderMixin, ToastsMixin, ScreenshotMixin, PanesMixin, Incide
         with self.batch_update():
             self.containers_flush(now)
             self.alerts_flush(now)
+            self.metrics_flush(now)
             for panel in self.panels(HealthPanel):
                 wide = self.screen_stack[0].has_class("wide")
                 rows = health_rows(self.config, self.store, now, all_children=wide)

@@ -11,6 +11,7 @@ Storage lives in `workdir`; `stop()` ends the process and the exporter.
 from __future__ import annotations
 
 import json
+import math
 import shutil
 import subprocess
 import threading
@@ -44,6 +45,14 @@ def _escape(value: str) -> str:
     return value.replace("\\", "\\\\").replace("\n", "\\n").replace('"', '\\"')
 
 
+def _number(value: float) -> str:
+    if value != value:
+        return "NaN"
+    if value in (float("inf"), float("-inf")):
+        return "+Inf" if value > 0 else "-Inf"
+    return repr(float(value))
+
+
 class Exporter:
     """A loopback `/metrics` endpoint in the text exposition format; `set` changes a value."""
 
@@ -67,7 +76,8 @@ class Exporter:
         lines = []
         for (name, labels), value in items:
             pairs = ",".join(f'{k}="{_escape(v)}"' for k, v in labels)
-            lines.append(f"{name}{{{pairs}}} {value!r}" if pairs else f"{name} {value!r}")
+            shown = _number(value)
+            lines.append(f"{name}{{{pairs}}} {shown}" if pairs else f"{name} {shown}")
         return "\n".join(lines) + "\n"
 
     def _serve(self, h: Handler) -> None:
@@ -104,7 +114,12 @@ class Prometheus:
 
     def wait_value(self, expr: str, expected: float, timeout: float = 10.0) -> None:
         """Until Prometheus has scraped `expected` for `expr`."""
-        wait_until(lambda: self.value(expr) == expected, timeout=timeout, interval=0.1,
+        def seen() -> bool:
+            value = self.value(expr)
+            return value is not None and (value == expected
+                                          or (math.isnan(value) and math.isnan(expected)))
+
+        wait_until(seen, timeout=timeout, interval=0.1,
                    what=f"prometheus to see {expr} = {expected}")
 
     def stop(self) -> None:
