@@ -1,83 +1,81 @@
-"""The key footer, recomposed only when the keys it shows change."""
+"""The key footer: one line of text, repainted only when the keys it shows change."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
-from textual.app import ComposeResult
+from rich.text import Text
 from textual.screen import Screen
-from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
+from textual.widget import Widget
+
+KeyShown = tuple[str, str, bool]
+"""(key as displayed, description, enabled)."""
 
 
-class KeysFooter(Footer):
-    """Textual's Footer shows no key in the first frame, then rebuilds all its keys (a widget
-    each) on every focus move, screen resume and app focus, one recompose per signal — three
-    at start-up alone, each restyling every key and laying the screen out again. This one
-    shows the keys bound so far in its first compose (bind keys before the app mounts), runs
-    at most one recompose at a time and skips it when the keys shown (key, action,
-    description, enabled, tooltip) are the ones already on screen."""
+class KeysFooter(Widget, can_focus=False):
+    """The keys the focused panel and the app offer, like Textual's `Footer`, drawn as one
+    line of text instead of one widget per key.
 
-    _pending = False
-    _shown: tuple[Any, ...] | None = None
+    Textual's Footer recomposes a widget per key on every focus move (~15 widgets mounted,
+    styled and laid out, and its data-binding kept each removed key alive). At 3 a.m. every
+    focus move is a key press; with an alert storm on the heap those short-lived widgets were
+    what triggered the full garbage collections behind the slow key presses (p95 137 ms). The
+    mouse is off in the war room (tmux selection keeps working), so a key in the footer is
+    never clicked: text is enough. Repaints only when (key, description, enabled) change.
+    Styles: `KeysFooter` and its two component classes in `tui/app.tcss`.
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "keys-footer--key", "keys-footer--description", "keys-footer--palette"}
+    SEPARATOR = "▏"
 
     def __init__(self) -> None:
         super().__init__()
-        self.set_reactive(Footer._bindings_ready, True)
+        self._shown: tuple[tuple[KeyShown, ...], KeyShown | None] | None = None
 
-    def compose(self) -> ComposeResult:
-        self._shown = self._keys_shown()
-        for widget in super().compose():
-            if isinstance(widget, FooterKey):
-                # FooterKey starts compact and is then data-bound to the footer's `compact`:
-                # two restyles per key as it mounts. Give it its final state before it mounts.
-                palette = widget.has_class("-command-palette")  # not bound: stays compact
-                compact = True if palette else self.compact
-                widget.set_reactive(FooterKey.compact, compact)
-                widget.set_class(compact, "-compact", update=False)
-            yield widget
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self.bindings_changed)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
 
     def bindings_changed(self, screen: Screen[Any]) -> None:
-        self._bindings_ready = True
-        if not screen.app.app_focus:
-            return
-        if self.is_attached and screen is self.screen and not self._pending:
-            self._pending = True
-            self.call_after_refresh(self._recompose_if_changed)
+        if screen is self.screen and self.keys() != self._shown:
+            self.refresh()
 
-    async def _recompose_if_changed(self) -> None:
-        self._pending = False
-        if not self.is_attached:
-            return
-        shown = self._keys_shown()
-        if shown == self._shown:
-            return
-        self._shown = shown
-        await self.recompose()
-        self._forget_removed_keys()
-
-    def _forget_removed_keys(self) -> None:
-        """Textual's Footer data-binds every FooterKey it composes to its `compact` reactive,
-        and the watcher (holding the key widget) is never dropped when the key is removed:
-        every recompose on a focus move kept ~15 dead widgets alive (≈50 KB a key press, and
-        the full garbage collections that walk them took 200 ms). Drop the watchers of keys
-        that are no longer mounted."""
-        watchers = getattr(self, "__watchers", None)
-        if not isinstance(watchers, dict):
-            return
-        for name, entries in watchers.items():
-            live = [(node, cb) for node, cb in entries
-                    if not isinstance(node, FooterKey) or node.is_attached]
-            if len(live) != len(entries):
-                watchers[name] = live
-
-    def _keys_shown(self) -> tuple[Any, ...]:
+    def keys(self) -> tuple[tuple[KeyShown, ...], KeyShown | None]:
+        """The keys shown (first binding of each action, in binding order) and the palette's."""
         app = self.app
-        palette = app.COMMAND_PALETTE_BINDING if (
-            self.show_command_palette and app.ENABLE_COMMAND_PALETTE) else None
-        return (self.compact, self.combine_groups, tuple(
-            (key, binding.action, binding.description, binding.group,
-             app.get_key_display(binding), enabled, tooltip)
-            for key, (_node, binding, enabled, tooltip) in self.screen.active_bindings.items()
-            if binding.show or key == palette
-        ))
+        palette_key = app.COMMAND_PALETTE_BINDING if app.ENABLE_COMMAND_PALETTE else None
+        shown: list[KeyShown] = []
+        actions: set[str] = set()
+        palette: KeyShown | None = None
+        for key, (_node, binding, enabled, _tip) in self.screen.active_bindings.items():
+            if key == palette_key:
+                palette = (app.get_key_display(binding), binding.description, enabled)
+            elif binding.show and binding.action not in actions:
+                actions.add(binding.action)
+                shown.append((app.get_key_display(binding), binding.description, enabled))
+        return tuple(shown), palette
+
+    def render(self) -> Text:
+        self._shown = keys, palette = self.keys()
+        key_style = self.get_component_rich_style("keys-footer--key")
+        text_style = self.get_component_rich_style("keys-footer--description")
+        line = Text(no_wrap=True, overflow="crop", end="")
+        for display, description, enabled in keys:
+            start = len(line)
+            line.append(f" {display} ", key_style)
+            if description:
+                line.append(f"{description} ", text_style)
+            if not enabled:
+                line.stylize("dim", start)
+        if palette is None:
+            return line
+        tail = Text(no_wrap=True, end="")
+        tail.append(self.SEPARATOR, self.get_component_rich_style("keys-footer--palette"))
+        tail.append(f"{palette[0]} ", key_style)
+        tail.append(f"{palette[1]} ", text_style)
+        room = max(0, self.size.width - len(tail))
+        line.truncate(room, pad=True)
+        return line + tail
