@@ -36,6 +36,7 @@ from tui.features.incident import IncidentMixin
 from tui.features.key_order import KeyOrderMixin
 from tui.features.messages import LogLines, StoreChanged
 from tui.features.metrics import MetricsMixin
+from tui.features.notify import NotifyMixin
 from tui.features.panes import PanesMixin
 from tui.features.screenshot import ScreenshotMixin
 from tui.features.toasts import ToastsMixin
@@ -91,6 +92,7 @@ class WarroomScreen(Screen[None]):
 
 
 class WarroomApp(KeyOrderMixin, ToastsMixin, ScreenshotMixin, PanesMixin, IncidentMixin,
+                 NotifyMixin,
                  ActionsMixin, ContainersLogsMixin, AlertsMixin, MetricsMixin):
     """One screen: what is broken, since when, and what have we done about it."""
 

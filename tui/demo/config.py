@@ -16,6 +16,7 @@ import tomli_w
 from ..core.config import Config, load_config
 from . import files
 from .env import DemoEnv
+from .monitoring import config_sections as monitoring_sections
 
 ENV_NAME = "demo-production"
 
@@ -124,7 +125,8 @@ SECTIONS: list[tuple[str, Callable[[DemoEnv], Any]]] = [
 
 
 def config_dict(env: DemoEnv) -> dict[str, Any]:
-    return {key: fn(env) for key, fn in SECTIONS}
+    # [[alerts]], [prometheus] and [[metrics]] only when the demo runs Prometheus/Alertmanager
+    return {key: fn(env) for key, fn in SECTIONS} | monitoring_sections(env)
 
 
 def write_config(env: DemoEnv) -> Path:

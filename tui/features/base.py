@@ -83,6 +83,9 @@ class WarroomBase(App[int]):
         return (len(stack) > 1 and self.screen is not stack[0]
                 and not isinstance(self.screen, SystemModalScreen))
 
+    def notify_begin(self, state: Any = None, services: Any = None) -> None:
+        """Send a status update to the `[[notify]]` targets, asking first (`NotifyMixin`)."""
+
     def selected_container(self) -> str | None:
         """The container selected on the containers panel (`{container}` in actions)."""
         return None

@@ -272,6 +272,8 @@ class IncidentMixin(WarroomBase):
         elif what == "severity":
             self._write(partial(ops.set_severity, self.incident_tracker.incidents, state, choice[1],
                                 author=author), f"severity {choice[1]} saved")
+        elif what == "notify":  # send a status update (features/notify.py)
+            self.notify_begin(state, self._live_services)
         elif what == "update-sent":
             self._write(partial(ops.update_sent, state, channel="tui", kind="internal",
                                 author=author), "status update recorded")

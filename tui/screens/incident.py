@@ -189,6 +189,9 @@ class DeclareScreen(WarroomModal[Declaration | None]):
             value("#impact"), start, self.answers()))
 
 
+SEND_UPDATE = (("notify",), "send a status update to the [[notify]] targets… (asks first)")
+
+
 class IncidentScreen(WarroomModal[tuple[str, ...] | None]):
     """Changes to the open incident, as a list of choices (Enter picks, Esc closes)."""
 
@@ -227,6 +230,7 @@ class IncidentScreen(WarroomModal[tuple[str, ...] | None]):
             out.append((("export", "postmortem"), "export the post-mortem draft (Markdown file)"))
             out += [(("export", kind), f"export status update: {kind}")
                     for kind in ("resolved", "internal")]
+            out.append(SEND_UPDATE)
             return out
         for s in self.view.suggestions:
             out.append((("milestone", s.milestone, s.at.isoformat()),
@@ -242,6 +246,7 @@ class IncidentScreen(WarroomModal[tuple[str, ...] | None]):
         out.append((("export", "postmortem"), "export the post-mortem draft (Markdown file)"))
         for kind in ("internal", "investigating", "identified", "monitoring", "resolved"):
             out.append((("export", kind), f"export status update: {kind}"))
+        out.append(SEND_UPDATE)
         out.append((("update-sent",), "record: status update sent (restarts the cadence)"))
         return out
 
