@@ -3,6 +3,10 @@
     warroom demo [--dir D] [--no-tui]            start (or attach to) the demo
     warroom demo --break green [--mode redis]    break a color of the running demo, exit
     warroom demo --heal [green]                  heal one color (or all), exit
+
+When `prometheus` and `prometheus-alertmanager` are installed the demo also runs them on
+loopback (the services expose /metrics; a rule fires when the live color fails), and the
+war room shows their alerts and metrics. --no-monitoring leaves them out.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from types import FrameType
 
 from . import files
 from .env import DemoEnv, DemoError, DemoRunning, default_dir, running_demo, start_demo
+from .monitoring import NAMES as MONITORING
 
 
 def add_parser(subparsers: argparse._SubParsersAction, parents: list) -> None:
@@ -32,7 +37,10 @@ def add_parser(subparsers: argparse._SubParsersAction, parents: list) -> None:
                    help="how --break breaks it (default: redis)")
     p.add_argument("--heal", nargs="?", const="all", choices=(*files.COLORS, "all"),
                    metavar="COLOR", help="heal COLOR (default: all) of the running demo and exit")
+    p.add_argument("--no-monitoring", action="store_true",
+                   help="do not start Prometheus and Alertmanager even when installed")
     p.add_argument("--chatter", type=float, default=3.0, help=argparse.SUPPRESS)
+    p.add_argument("--traffic", type=float, default=2.0, help=argparse.SUPPRESS)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -40,7 +48,8 @@ def run(args: argparse.Namespace) -> int:
     if args.break_color or args.heal:
         return _break_or_heal(demo_dir, args)
     try:
-        env = start_demo(demo_dir, chatter=args.chatter, say=_say)
+        env = start_demo(demo_dir, chatter=args.chatter, traffic=args.traffic,
+                         monitoring=not args.no_monitoring, say=_say)
     except DemoRunning as exc:
         _say(f"{exc}; attaching to it (it stops when its owner exits)")
         return _attach(exc.info, args)
@@ -92,7 +101,7 @@ def _serve(env: DemoEnv) -> int:
     print("Ctrl+C stops everything.", flush=True)
     while True:
         for name, proc in env.processes.items():
-            if proc.poll() is not None:
+            if name not in MONITORING and proc.poll() is not None:
                 _say(f"service {name} exited unexpectedly (code {proc.returncode})")
                 return 1
         time.sleep(0.5)

@@ -1,7 +1,8 @@
 """Start, find and stop the demo production: blue, green and a router, on loopback.
 
 `start_demo(dir)` returns a `DemoEnv` owning the processes (one process group) and the
-directory lock; `running_demo(dir)` finds a demo some other process owns.
+directory lock; `running_demo(dir)` finds a demo some other process owns. With
+`monitoring=True` Prometheus and Alertmanager join it when installed (`tui.demo.monitoring`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import files
+from .monitoring import NAMES as MONITORING
+from .monitoring import start_monitoring
 
 DEFAULT_PORTS = {"router": 8080, "blue": 8090, "green": 8190}
 BUILDS = {"blue": "3f9c2e1", "green": "8d41b7a"}
@@ -81,6 +84,9 @@ class DemoEnv:
         for name in ("router", "blue", "green"):
             label = "router (Apache)" if name == "router" else f"api-{name}"
             lines.append(f"  {label:<16} {self.url(name)}")
+        for name in MONITORING:
+            if name in self.ports:
+                lines.append(f"  {name:<16} {self.url(name, '/')}")
         lines += [
             f"  state file       {self.path(files.STATE)}  (active={self.active()})",
             f"  apache include   {self.path(files.APACHE_INCLUDE)}",
@@ -130,6 +136,8 @@ def running_demo(demo_dir: Path) -> DemoEnv | None:
     except OSError:
         info = files.read_kv(demo_dir / files.PORTS)
         ports = {n: int(info.get(f"{n.upper()}_PORT", "0")) for n in DEFAULT_PORTS}
+        ports |= {n: int(info[f"{n.upper()}_PORT"]) for n in MONITORING
+                  if info.get(f"{n.upper()}_PORT", "").isdigit()}
         builds = {c: info.get(f"{c.upper()}_BUILD", BUILDS[c]) for c in files.COLORS}
         return DemoEnv(demo_dir, ports, builds, int(info.get("OWNER_PID", "0")))
     else:
@@ -144,12 +152,16 @@ def start_demo(
     ports: dict[str, int] | None = None,
     *,
     chatter: float = 3.0,
+    traffic: float = 0.0,
+    monitoring: bool = False,
     say: Callable[[str], None] = print,
 ) -> DemoEnv:
     """Start a fresh demo in `demo_dir`; raise DemoRunning if one runs there already.
 
     `ports` overrides DEFAULT_PORTS per name (0 = any free port); a taken port is replaced
     by a free one, and `say` is told (the sentence is also kept in `DemoEnv.messages`).
+    `traffic`: public requests a second the router sends itself; `monitoring`: start
+    Prometheus and Alertmanager when installed (else `say` how to get them).
     """
     demo_dir = Path(demo_dir or default_dir())
     demo_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -174,8 +186,10 @@ def start_demo(
                 env.messages.append(note)
                 say(note)
         _write_files(env)
-        _spawn(env, sockets, chatter)
+        _spawn(env, sockets, chatter, traffic)
         _wait_ready(env)
+        if monitoring:
+            _start_monitoring(env, say)
     except BaseException:
         env.stop()
         raise
@@ -237,15 +251,23 @@ def _write_files(env: DemoEnv) -> None:
         target.chmod(0o755)
 
 
-def _spawn(env: DemoEnv, sockets: dict[str, socket.socket], chatter: float) -> None:
+def _start_monitoring(env: DemoEnv, say: Callable[[str], None]) -> None:
+    start_monitoring(env, say)
+    extra = {f"{n.upper()}_PORT": str(env.ports[n]) for n in MONITORING if n in env.ports}
+    if extra:
+        files.write_kv(env.dir / files.PORTS, files.read_kv(env.dir / files.PORTS) | extra)
+
+
+def _spawn(env: DemoEnv, sockets: dict[str, socket.socket], chatter: float,
+           traffic: float = 0.0) -> None:
     child_env = {**os.environ, "PYTHONPATH": _pythonpath(), "PYTHONDONTWRITEBYTECODE": "1"}
     pgid = 0
     for name, sock in sockets.items():
         argv = [sys.executable, "-m", "tui.demo.service", "--dir", str(env.dir),
                 "--fd", str(sock.fileno()), "--parent-pid", str(os.getpid()),
                 "--chatter", str(chatter)]
-        argv += ["--router"] if name == "router" else ["--color", name,
-                                                        "--build", env.builds[name]]
+        argv += ["--router", "--traffic", str(traffic)] if name == "router" else [
+            "--color", name, "--build", env.builds[name]]
         with open(env.dir / files.SERVICE_ERRORS, "ab") as errors:  # never onto the TUI
             proc = subprocess.Popen(argv, pass_fds=(sock.fileno(),), env=child_env,
                                     stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,

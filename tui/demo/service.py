@@ -1,16 +1,20 @@
 """One demo service process: a blue/green API color, or the router playing Apache.
 
     python -m tui.demo.service --dir D --color blue --build 3f9c2e1 --port 8090
-    python -m tui.demo.service --dir D --router --port 8080
+    python -m tui.demo.service --dir D --router --port 8080 [--traffic 2]
 
 The listening socket may be inherited (`--fd N`, bound by the parent so no port race).
 Control files in the demo dir are read on every request (see `tui.demo.files`). With
-`--parent-pid` the process exits when that parent goes away (no orphans even on SIGKILL).
+`--parent-pid` the process ends its whole process group when that parent goes away (no
+orphans even on SIGKILL: Prometheus and Alertmanager, when the demo runs them, are in it).
+A color serves Prometheus metrics at `/metrics` (`tui.demo.metrics`); the router sends a
+little public traffic (`--traffic` requests/s to `/v2/listings`) so rates are never zero.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -25,6 +29,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from . import files
+from .metrics import CONTENT_TYPE, Registry
 
 SLOW_S = 2.5
 HTML_PAGE = (b"<!DOCTYPE html><html><head><title>Whoops</title></head><body>"
@@ -45,6 +50,7 @@ class Service(ThreadingHTTPServer):
     color: str
     build: str
     router: bool
+    registry: Registry
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -62,9 +68,19 @@ class Handler(BaseHTTPRequestHandler):
         if srv.router:
             self._route()
             return
+        if self.path == "/metrics":  # the exporter answers even while the app is broken
+            live = files.live_port(srv.demo_dir) == srv.server_address[1]
+            body = srv.registry.render(live, any(files.maintenance_layers(srv.demo_dir)))
+            self._send(200, CONTENT_TYPE, body, {})
+            return
+        started = time.monotonic()
+        traffic = self.path == "/v2/listings"  # the steady public traffic: never logged
         mode = files.break_mode(srv.demo_dir, srv.color)
         if mode == "reset":
-            self._log("ERROR", f"{self.command} {self.path} connection reset (php-fpm crashed)")
+            if not traffic:
+                self._log("ERROR",
+                          f"{self.command} {self.path} connection reset (php-fpm crashed)")
+            srv.registry.observe(self.path, "reset", time.monotonic() - started)
             self._reset()
             return
         if mode == "slow":
@@ -72,10 +88,12 @@ class Handler(BaseHTTPRequestHandler):
         status, ctype, body = self._answer(mode)
         headers = {"x-build": srv.build, "x-color": srv.color}
         self._send(status, ctype, body, headers)
+        srv.registry.observe(self.path, status, time.monotonic() - started)
         level = "ERROR" if status >= 500 else "INFO"
         if status == 503 and any(files.maintenance_layers(srv.demo_dir)):
             level = "WARN"
-        self._log(level, f"{self.command} {self.path} {status}")
+        if not traffic:
+            self._log(level, f"{self.command} {self.path} {status}")
 
     def _answer(self, mode: str | None) -> tuple[int, str, bytes]:
         srv = self.server
@@ -101,6 +119,10 @@ class Handler(BaseHTTPRequestHandler):
             failed = mode in files.DEPENDENCIES
             doc = {"status": "fail" if failed else "ok", "framework": "laravel"}
             return (503 if failed else 200), "application/json", _json(doc)
+        if path == "/v2/listings":
+            if mode in files.DEPENDENCIES:
+                return 500, "application/json", _json({"error": f"{mode}: connection refused"})
+            return 200, "application/json", _json({"listings": [], "color": srv.color})
         if path == "/":
             page = f"<html><body><h1>NEXUS demo ({srv.color})</h1></body></html>\n"
             return 200, "text/html; charset=utf-8", page.encode()
@@ -168,9 +190,26 @@ def _background(srv: Service, period: float) -> None:
         files.append_log(srv.demo_dir, srv.color, level, text.format(n=rng.randint(1, 99)))
 
 
+def _traffic(port: int, rate: float) -> None:
+    """About `rate` public requests a second through this router (to the live color)."""
+    rng = random.Random()
+    while True:
+        time.sleep(rng.uniform(0.5, 1.5) / rate)
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            conn.request("GET", "/v2/listings")
+            conn.getresponse().read()
+            conn.close()
+        except (OSError, http.client.HTTPException):
+            pass
+
+
 def _watch_parent(parent: int) -> None:
     while os.getppid() == parent:
         time.sleep(0.5)
+    # The owner is gone (even SIGKILLed): end the whole group it started, then this process.
+    with contextlib.suppress(OSError):
+        os.killpg(os.getpgrp(), signal.SIGTERM)
     os._exit(0)
 
 
@@ -184,6 +223,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--fd", type=int, help="an inherited, already bound listening socket")
     p.add_argument("--parent-pid", type=int)
     p.add_argument("--chatter", type=float, default=3.0, help="seconds between log lines")
+    p.add_argument("--traffic", type=float, default=0.0,
+                   help="router: public requests a second to the live color (0: none)")
     args = p.parse_args(argv)
     srv = Service(("127.0.0.1", args.port), Handler, bind_and_activate=args.fd is None)
     if args.fd is not None:
@@ -191,11 +232,15 @@ def main(argv: list[str] | None = None) -> int:
         srv.socket = socket.socket(fileno=args.fd)
         srv.server_address = srv.socket.getsockname()
     srv.demo_dir, srv.color, srv.build, srv.router = args.dir, args.color, args.build, args.router
+    srv.registry = Registry(args.color, args.build)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     if args.parent_pid:
         threading.Thread(target=_watch_parent, args=(args.parent_pid,), daemon=True).start()
     if not args.router and args.chatter > 0:
         threading.Thread(target=_background, args=(srv, args.chatter), daemon=True).start()
+    if args.router and args.traffic > 0:
+        threading.Thread(target=_traffic, args=(srv.server_address[1], args.traffic),
+                         daemon=True).start()
     who = "apache" if args.router else args.color
     files.append_log(args.dir, who, "INFO", f"listening on 127.0.0.1:{srv.server_address[1]}")
     try:
