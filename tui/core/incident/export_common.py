@@ -75,6 +75,10 @@ def describe(entry: Entry) -> str:
         from .export_status import notify_text  # status updates sent: their own module
 
         return notify_text(d)
+    if entry.kind == "step":
+        from ..runbook.ticks import step_text  # runbook ticks: their own module
+
+        return step_text(d)
     return f"{entry.kind}: {d}"
 
 

@@ -15,6 +15,7 @@ import re
 from ..auto_events import amended
 from ..config.incident import IncidentPolicy
 from ..journal import Entry
+from ..runbook.ticks import ticked_steps
 from .classify import QUESTIONS
 from .clock import LABELS, TargetView, targets
 from .export_common import (
@@ -198,6 +199,9 @@ def _resolution(state: IncidentState, prelude: list[Entry]) -> list[str]:
                    f"(by {cell(e.author)})" + (f" — {cell(why, 600)}" if why else ""))
     if not actions:
         out.append("1. TODO (no action was run from the war room)")
+    ticked = ticked_steps(state, entries)  # tui/core/runbook/ticks.py
+    if ticked:
+        out += ["", *ticked[:-1]]
     if state.fields.get("summary") and state.resolved:
         out += ["", f"Resolution note: {cell(state.fields['summary'], 1000)}"]
     return [*out, ""]
