@@ -38,7 +38,7 @@ from tui.features.messages import LogLines, StoreChanged
 from tui.features.metrics import MetricsMixin
 from tui.features.notify import NotifyMixin
 from tui.features.panes import PanesMixin
-from tui.features.postmortem import PostmortemMixin
+from tui.features.runbook import RunbookMixin
 from tui.features.screenshot import ScreenshotMixin
 from tui.features.toasts import ToastsMixin
 from tui.palette import WarroomCommands
@@ -65,6 +65,7 @@ PANES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("hosts", ("HostsPanel",)),
     ("logs", ("LogsPanel",)),
     ("timeline", ("TimelinePanel",)),
+    ("runbook", ("RunbookPanel",)),
 )
 """Narrow screens show the health panel and one of these panes (keys 1, 2 ...); wide show all."""
 PANE_OF = {kind: name for name, kinds in PANES for kind in kinds}
@@ -93,7 +94,7 @@ class WarroomScreen(Screen[None]):
 
 
 class WarroomApp(KeyOrderMixin, ToastsMixin, ScreenshotMixin, PanesMixin, IncidentMixin,
-                 PostmortemMixin,
+                 RunbookMixin,
                  NotifyMixin,
                  ActionsMixin, ContainersLogsMixin, AlertsMixin, MetricsMixin):
     """One screen: what is broken, since when, and what have we done about it."""
@@ -177,6 +178,8 @@ class WarroomApp(KeyOrderMixin, ToastsMixin, ScreenshotMixin, PanesMixin, Incide
                     yield pane(widget)
                 for widget in self.compose_containers_logs():
                     yield pane(widget)
+                for widget in self.compose_runbook():
+                    yield pane(widget)
             with Vertical(id="side"):  # wide: the side column (narrow: panes like the rest)
                 if self.config.color:
                     yield pane(ColorPanel())
@@ -204,6 +207,7 @@ class WarroomApp(KeyOrderMixin, ToastsMixin, ScreenshotMixin, PanesMixin, Incide
         self.monitor.start()
         self.action_pane(self._pane)  # keys 1, 2 ... (bound in compose) show or focus a pane
         self.incident_mount()
+        self.runbook_mount()
         self.set_interval(1.0, self._tick)
         self._layout_for(self.size.width)
         self._tick()

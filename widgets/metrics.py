@@ -176,8 +176,9 @@ def series_line(row: MetricRow, series: Series | None, state: MetricState, age: 
 
 def sparkline(row: MetricRow, points: Sequence[float | None], width: int) -> Text:
     """`points` in at most `width` cells: each the highest finite value of its bucket scaled
-    between the window's lowest and highest, coloured by the row's thresholds; blank where
-    there is no sample. Exactly `width` cells wide (padded on the left)."""
+    between the window's lowest and highest (the scale stretched to `warn`, so values well
+    inside it stay low), coloured by the row's thresholds; blank where there is no sample.
+    Exactly `width` cells wide (padded on the left)."""
     n = len(points)
     cells = min(width, n)
     if not cells:
@@ -188,6 +189,8 @@ def sparkline(row: MetricRow, points: Sequence[float | None], width: int) -> Tex
         vals = [v for v in chunk if v is not None and not math.isnan(v)]
         buckets.append(max(vals) if vals else None)
     finite = [v for v in buckets if v is not None and math.isfinite(v)]
+    if row.warn is not None and finite:  # the scale reaches the warn line: calm looks calm
+        finite.append(row.warn)
     low, high = (min(finite), max(finite)) if finite else (0.0, 0.0)
     text = Text(" " * (width - cells), end="")
     for v in buckets:

@@ -22,6 +22,8 @@ from tui.core.docker_model import STORE_KIND, ContainerRow, ContainersSnapshot, 
 from tui.core.incident.files import Incidents
 from tui.core.journal_entry import Entry, serialize
 from tui.core.logline import ERROR, NORMAL, WARN, LogLine
+from tui.core.metrics import MetricReading, Series
+from tui.core.metrics import store_kind as metrics_kind
 from tui.core.model import CheckResult, ColorReading, ColorResult, State, SubResult
 from tui.core.resources import HostResources, MountUse, ProcUse
 from tui.core.resources import store_kind as resources_kind
@@ -78,6 +80,25 @@ url = "http://127.0.0.1:9094"
 
 [resources]
 hosts = ["local", "prod"]
+
+[prometheus]
+url = "http://127.0.0.1:9090"
+[[metrics]]
+name = "5xx-rate"
+query = 'sum by (color) (rate(http_requests_total{code=~"5.."}[1m]))'
+unit = "req/s"
+format = ".2f"
+warn = 0.5
+critical = 2
+[[metrics]]
+name = "p95-latency"
+query = "histogram_quantile(0.95, rate(http_duration_seconds_bucket[5m]))"
+unit = "s"
+format = ".3f"
+warn = 0.5
+[[metrics]]
+name = "queue-depth"
+query = "sum(rate(queue_depth[5m]"
 
 [logs]
 [[logs.sources]]
@@ -151,6 +172,23 @@ def fill_store(store: Store) -> None:
     store.put(STORE_KIND, snapshot, 45, at=at)
     fill_alerts(store, at)
     fill_hosts(store, at)
+    fill_metrics(store, at)
+
+
+def fill_metrics(store: Store, at: dt.datetime) -> None:
+    """5xx by color (green climbing past critical), a p95 at WARNING, a bad query UNKNOWN."""
+    calm = tuple(0.1 + 0.02 * (i % 5) for i in range(61))
+    climbing = tuple(None if i < 3 else 0.1 if i < 40 else 0.1 * 1.2 ** (i - 40)
+                     for i in range(61))
+    latency = tuple(0.3 + 0.3 * i / 60 for i in range(61))
+    for reading in (
+        MetricReading("5xx-rate", at, (Series('{color="blue"}', 0.14, calm),
+                                       Series('{color="green"}', climbing[-1], climbing))),
+        MetricReading("p95-latency", at, (Series("", 0.61, latency),)),
+        MetricReading("queue-depth", at, error="Prometheus HTTP 400 bad_data: 1:25: parse "
+                      "error: unclosed left parenthesis", since=at - dt.timedelta(minutes=3)),
+    ):
+        store.put(metrics_kind(reading.name), reading, 45, at=at)
 
 
 def fill_alerts(store: Store, at: dt.datetime) -> None:

@@ -15,6 +15,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("tui.demo.cmd", "run the embedded demo production on loopback, open the war room"),
     "init": ("tui.cli.init", "write a starter config.toml from the running containers"),
     "incident": ("tui.cli.incident", "declare, annotate, resolve and export incidents"),
+    "runbook": ("tui.cli.runbook", "list the runbooks, show one as a checklist (never runs it)"),
 }
 
 

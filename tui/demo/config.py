@@ -113,6 +113,11 @@ def logs_section(env: DemoEnv) -> dict[str, Any]:
                          "tail": 200}]}
 
 
+def runbooks_section(env: DemoEnv) -> dict[str, Any]:
+    """The demo's own runbooks (tui/demo/runbooks/), their steps linked to the actions above."""
+    return {"paths": [str(Path(__file__).with_name("runbooks"))]}
+
+
 SECTIONS: list[tuple[str, Callable[[DemoEnv], Any]]] = [
     ("environment", environment_section),
     ("defaults", defaults_section),
@@ -121,6 +126,7 @@ SECTIONS: list[tuple[str, Callable[[DemoEnv], Any]]] = [
     ("actions", actions_section),
     ("maintenance", maintenance_section),
     ("logs", logs_section),
+    ("runbooks", runbooks_section),
 ]
 
 

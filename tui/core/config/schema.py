@@ -22,6 +22,7 @@ from .maintenance import MaintenanceConfig
 from .metrics import MetricRow, PrometheusDefaults
 from .notify import NotifyTarget
 from .resources import ResourcesConfig
+from .runbooks import RunbooksConfig
 from .services import Service
 
 
@@ -76,6 +77,7 @@ class Config:
     maintenance: MaintenanceConfig | None = None
     resources: ResourcesConfig | None = None
     alerts: tuple[AlertSource, ...] = ()
+    runbooks: RunbooksConfig | None = None
     notify: tuple[NotifyTarget, ...] = ()
     prometheus: PrometheusDefaults | None = None
     metrics: tuple[MetricRow, ...] = ()

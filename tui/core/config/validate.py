@@ -12,6 +12,7 @@ from .actions import REFRESH_TARGETS, RESERVED_KEYS, placeholders
 from .alerts import alert_source_issues
 from .metrics import metric_issues
 from .notify import notify_issues
+from .runbooks import runbook_issues
 from .schema import Config
 
 
@@ -42,6 +43,7 @@ def config_issues(config: Config) -> list[tuple[str, str]]:
     issues.extend(action_issues(config))
     issues.extend(maintenance_issues(config))
     issues.extend(alert_source_issues(config.alerts))
+    issues.extend(runbook_issues(config))
     issues.extend(metric_issues(config.metrics, config.prometheus))
     issues.extend(notify_issues(config.notify))
     return issues
