@@ -176,3 +176,13 @@ def test_a_huge_answer_is_read_bounded(http_server: HttpServer, tmp_path: Path) 
     assert ok.ok and ok.status == 200
     assert not err.ok and err.status == 500 and len(err.reason) <= 300
     assert took < 2.0  # 200 MiB were offered; 64 KiB read
+
+
+def test_a_url_httpx_refuses_fails_without_showing_it() -> None:
+    from tui.core.config.notify import NotifyTarget
+    from tui.engine.notify import send_one
+
+    bad = NotifyTarget("odd", f"http://127.0.0.1:9/h/{SECRET}\x00", timeout=0.5, retries=2)
+    result = asyncio.run(send_one(bad, b"{}", backoff=FAST))
+    assert not result.ok and result.attempts == 1 and "InvalidURL" in result.reason
+    assert SECRET not in result.line() and result.where == "http://127.0.0.1:9/…"

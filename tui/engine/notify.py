@@ -222,6 +222,10 @@ async def send_one(target: NotifyTarget, body: bytes, *, base_dir: str | Path = 
                 if "CERTIFICATE_VERIFY_FAILED" in str(exc) or isinstance(
                         exc.__context__, ssl.SSLCertVerificationError):
                     break  # an untrusted certificate stays untrusted
+            except Exception as exc:  # anything else (a URL httpx refuses …): not retried,
+                status = None         # and said without the URL
+                reason = _scrub(f"{type(exc).__name__}: {exc}", target.url)
+                break
             if attempts > target.retries:
                 break
             await asyncio.sleep(min(backoff * 2 ** (attempts - 1), BACKOFF_MAX_S))
