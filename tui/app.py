@@ -38,6 +38,7 @@ from tui.features.messages import LogLines, StoreChanged
 from tui.features.metrics import MetricsMixin
 from tui.features.notify import NotifyMixin
 from tui.features.panes import PanesMixin
+from tui.features.postmortem import PostmortemMixin
 from tui.features.runbook import RunbookMixin
 from tui.features.screenshot import ScreenshotMixin
 from tui.features.toasts import ToastsMixin
@@ -94,7 +95,7 @@ class WarroomScreen(Screen[None]):
 
 
 class WarroomApp(KeyOrderMixin, ToastsMixin, ScreenshotMixin, PanesMixin, IncidentMixin,
-                 RunbookMixin,
+                 PostmortemMixin, RunbookMixin,
                  NotifyMixin,
                  ActionsMixin, ContainersLogsMixin, AlertsMixin, MetricsMixin):
     """One screen: what is broken, since when, and what have we done about it."""

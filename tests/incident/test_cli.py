@@ -63,7 +63,7 @@ def test_incident_from_cli_to_postmortem_matches_the_journal(
     md = target.read_text()
     sections = re.findall(r"^## (.+)$", md, re.M)
     for name in ("Summary", "Impact", "Response metrics", "Timeline (all times UTC)",
-                 "Root Cause", "Resolution", "What Went Well", "What to Improve",
+                 "Root Cause", "Resolution", "What Went Well", "What Went Poorly",
                  "Action Items", "Links"):
         assert name in sections
     assert md.startswith("# Post-Mortem: API 503 after deploy")

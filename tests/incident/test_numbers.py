@@ -82,7 +82,7 @@ def test_an_old_journal_out_of_order_shows_the_conflict_never_a_negative(tmp_pat
     assert views["mitigate"].state == "conflict" and views["mttr"].state == "conflict"
     md = postmortem(state, POLICY, utcnow())
     assert not NEGATIVE.search(md) and "conflict: mitigated" in md
-    well = md.split("## What Went Well")[1].split("## What to Improve")[0]
+    well = md.split("## What Went Well")[1].split("## What Went Poorly")[0]
     assert "Mitigate" not in well and "MTTR" not in well
     for kind in KINDS:
         assert not NEGATIVE.search(status_update(kind, state, POLICY, utcnow()))
@@ -119,7 +119,7 @@ def _check_figures(state: IncidentState, now: dt.datetime, incidents: Incidents)
         shown = row.split(" | ")[1]
         assert shown == duration(metrics[label]) if metrics[label] is not None \
             else shown.startswith("— (")
-    well = md.split("## What Went Well")[1].split("## What to Improve")[0]
+    well = md.split("## What Went Well")[1].split("## What Went Poorly")[0]
     assert "-" not in re.sub(r"^- ", "", well, flags=re.M).replace("—", "")
     for kind in KINDS:
         assert not NEGATIVE.search(status_update(kind, state, POLICY, now))

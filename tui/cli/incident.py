@@ -13,7 +13,7 @@ import os
 import sys
 from pathlib import Path
 
-from tui.cli import config_arg
+from tui.cli import config_arg, incident_items
 from tui.cli.incident_render import one_line_lines, render_status, unreadable_lines
 from tui.core.config import ConfigError, find_config, load_config
 from tui.core.config.incident import IncidentPolicy
@@ -92,7 +92,9 @@ def add_parser(subparsers: argparse._SubParsersAction, parents: list) -> None:
     p.add_argument("--at", metavar="WHEN")
     p.add_argument("--summary", default="")
 
-    p = sub.add_parser("set", parents=[common], help="set fields: root_cause=…, impact=…")
+    p = sub.add_parser("set", parents=[common], help="set fields (open or latest incident): "
+                       "title, impact, commander, root_cause, contributing_factors, summary, "
+                       "went_well, went_poorly, lessons, links … as FIELD=VALUE")
     p.add_argument("assignments", nargs="+", metavar="FIELD=VALUE")
 
     p = sub.add_parser("update-sent", parents=[common], help="record a status update sent")
@@ -111,6 +113,8 @@ def add_parser(subparsers: argparse._SubParsersAction, parents: list) -> None:
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default stdout)")
     p.add_argument("--copy", action="store_true", help="copy via OSC 52 (if config allows)")
     p.add_argument("--mark-sent", action="store_true", help="record the update as sent")
+
+    incident_items.add_parser(sub, common)
 
     p = sub.add_parser("classify", parents=[common], help="impact × urgency → severity")
     p.add_argument("--scope", dest="scope", choices=SCOPES, help=QUESTIONS[0].text)
@@ -226,7 +230,9 @@ def _dispatch(args: argparse.Namespace, incidents: Incidents, author: str | None
         from tui.cli.incident_notify import notify
 
         return notify(args, incidents, _target(args, incidents, latest=True), now, author)
-    state = _target(args, incidents, latest=cmd in ("status", "export"))
+    state = _target(args, incidents, latest=cmd in ("status", "export", "set", "action-item"))
+    if cmd == "action-item":
+        return incident_items.run(args, state, author)
     if cmd == "status":
         if args.new_status:
             ops.set_status(state, args.new_status, author=author)
@@ -276,7 +282,7 @@ def _assignment(text: str) -> tuple[str, str]:
     key, sep, value = text.partition("=")
     if not sep:
         raise ValueError(f"expected FIELD=VALUE, got {text!r}")
-    return key.strip(), value
+    return key.strip().replace("-", "_"), value
 
 
 def _export(args: argparse.Namespace, incidents: Incidents, state: IncidentState,

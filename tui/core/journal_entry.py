@@ -23,7 +23,7 @@ VERSION = 1
 MAX_LINE = 64 * 1024
 """Longest line accepted (bytes, newline excluded); longer lines are skipped on load."""
 KINDS = ("note", "check", "color", "container", "action", "incident", "pin", "alert", "notify",
-         "step")
+         "step", "item")
 _FIELDS = {
     "v", "id", "kind", "entry_time", "event_time", "author", "data", "supersedes", "pinned",
 }

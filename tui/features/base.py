@@ -92,3 +92,10 @@ class WarroomBase(App[int]):
 
     def show_pane(self, name: str) -> None:
         """Bring pane `name` forward on a narrow screen (the app's layout decides)."""
+
+    def _write(self, job: Callable[[], Any], saved: str | None) -> None:
+        """Run a journal write in order off the loop, then say `saved` (IncidentMixin)."""
+
+    def postmortem_choice(self, choice: tuple[str, ...], state: Any) -> bool:
+        """Handle an incident menu ``pm-…`` choice; False if not one (PostmortemMixin)."""
+        return False

@@ -249,6 +249,8 @@ class IncidentMixin(WarroomBase):
         if choice is None or state is None:
             return
         what = choice[0]
+        if self.postmortem_choice(choice, state):  # edit, action items, copy (postmortem.py)
+            return
         if what in ("milestone", "resolve"):
             name = choice[1] if what == "milestone" else "resolved"
             at = dt.datetime.fromisoformat(choice[2]) if what == "milestone" and choice[2] \

@@ -29,6 +29,7 @@ from tui.core.model import utcnow
 from tui.core.sanitize import one_line
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.modal import WarroomModal
+from tui.screens.postmortem_edit import postmortem_choices
 
 
 @dataclass(frozen=True)
@@ -226,12 +227,12 @@ class IncidentScreen(WarroomModal[tuple[str, ...] | None]):
         state = self.view.state
         assert state is not None
         out: list[tuple[tuple[str, ...], str]] = []
-        if state.resolved:  # after the fact: the exports only
+        if state.resolved:  # after the fact: the exports and the post-mortem's written parts
             out.append((("export", "postmortem"), "export the post-mortem draft (Markdown file)"))
             out += [(("export", kind), f"export status update: {kind}")
                     for kind in ("resolved", "internal")]
             out.append(SEND_UPDATE)
-            return out
+            return out + postmortem_choices(state, self.policy.osc52)
         for s in self.view.suggestions:
             out.append((("milestone", s.milestone, s.at.isoformat()),
                         f"confirm suggested {s.milestone} at {s.at:%H:%M:%S} UTC "
@@ -248,7 +249,7 @@ class IncidentScreen(WarroomModal[tuple[str, ...] | None]):
             out.append((("export", kind), f"export status update: {kind}"))
         out.append(SEND_UPDATE)
         out.append((("update-sent",), "record: status update sent (restarts the cadence)"))
-        return out
+        return out + postmortem_choices(state, self.policy.osc52)
 
     def compose(self) -> ComposeResult:
         state = self.view.state

@@ -71,6 +71,10 @@ def describe(entry: Entry) -> str:
         return action_text(entry)
     if entry.kind == "incident":
         return incident_text(d)
+    if entry.kind == "item":
+        from .items import item_text  # the action items' own module
+
+        return item_text(d)
     if entry.kind == "notify":
         from .export_status import notify_text  # status updates sent: their own module
 

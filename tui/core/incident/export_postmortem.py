@@ -1,16 +1,25 @@
-"""The post-mortem draft in Markdown, following the runbooks' template, from the journal.
+"""The post-mortem in Markdown, following the runbooks' templates, from the journal.
 
-Sections: header, summary, impact table, response metrics (MTTD, MTTA, time to mitigate,
-MTTR against the severity's targets), timeline table in UTC (pinned notes and automatic key
-events), root cause, resolution (actions run and their results), what went well, what to
-improve, action items, links, and an appendix with every note (corrections shown as such).
-Everything people still have to write is marked ``TODO``.
+`SECTIONS` lists the sections in order, each a function of the `Draft` returning its lines
+(extend by adding one): header, summary, impact table (the declare form's answers and the
+checks failing), response metrics (MTTD, MTTA, time to mitigate / recover, MTTR against the
+severity's configured targets: met, or missed by how much), timeline in UTC (pinned notes and
+automatic key events), root cause and contributing factors, resolution (the actions that ran,
+with their results), what went well, what went poorly, action items (``item`` entries:
+`items`), lessons learned, links, and an appendix with every note.
+
+People write the prose with `warroom incident set FIELD=…` or the TUI's edit form; a section
+not written yet says so and how (`not_written`) rather than vanishing. Untrusted text is made
+inert: controls and escape sequences removed, table cells one line with ``|`` escaped, and
+prose keeps no heading, HTML or unclosed code fence it could use to break the document.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from ..auto_events import amended
 from ..config.incident import IncidentPolicy
@@ -20,24 +29,47 @@ from .classify import QUESTIONS
 from .clock import LABELS, TargetView, targets
 from .export_common import (
     action_result,
-    block,
-    cell,
     credit,
     describe,
     duration,
     key_event,
     utc,
 )
-from .model import METRIC_SPANS, IncidentState
+from .items import ActionItem, fold_items
+from .model import IncidentState
 from .paging import FAILING, is_failure
+from .postmortem_text import bullets, cell, not_written, notes_appendix, prose
 
 _METRICS = (  # metric label, target name, explanation
     ("MTTD", "detect", "start → detected"),
     ("MTTA", "acknowledge", "detected → acknowledged"),
     ("Time to mitigate", "mitigate", "detected → mitigated"),
+    ("Time to recover", "recover", "mitigated → resolved"),
     ("MTTR", "mttr", "start → resolved"),
 )
 _ACTION_ITEM = re.compile(r"^\s*(?:todo|action(?: item)?|ai)\s*:\s*(.+)", re.I | re.S)
+ADD_ITEM = ("`warroom incident action-item add TEXT --owner NAME --due DATE` or the TUI's "
+            "action-item form")
+
+
+@dataclass
+class Draft:
+    """What every section reads: the incident, its policy, now, and what the journal holds."""
+
+    state: IncidentState
+    policy: IncidentPolicy
+    now: dt.datetime
+    prelude: list[Entry]
+    views: dict[str, TargetView] = field(default_factory=dict)
+    items: list[ActionItem] = field(default_factory=list)
+
+    @property
+    def entries(self) -> list[Entry]:
+        """The prelude and the incident's entries not superseded by a correction."""
+        return [*self.prelude, *self.state.live_entries()]
+
+    def text(self, key: str) -> str:
+        return self.state.fields.get(key, "").strip()
 
 
 def timeline_rows(state: IncidentState, prelude: list[Entry]) -> list[Entry]:
@@ -61,10 +93,20 @@ def postmortem(state: IncidentState, policy: IncidentPolicy, now: dt.datetime,
                prelude: list[Entry] = (),  # type: ignore[assignment]
                ) -> str:
     """The whole draft as Markdown."""
+    draft = Draft(state, policy, now, list(prelude),
+                  {v.name: v for v in targets(state, policy, now)}, fold_items(state.entries))
     out: list[str] = []
-    authors = sorted({e.author for e in state.entries if e.kind == "note"} | {state.declared_by})
-    elapsed = _elapsed(state, now)
-    out += [
+    for section in SECTIONS:
+        out += section(draft)
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _header(d: Draft) -> list[str]:
+    state = d.state
+    writers = {e.author for e in state.entries if e.kind in ("note", "item")
+               or (e.kind == "incident" and e.data.get("op") == "set")}
+    authors = sorted(writers | {state.declared_by})
+    return [
         f"# Post-Mortem: {cell(state.title)}", "",
         f"**Date:** {state.start:%Y-%m-%d}  ",
         f"**Author(s):** {cell(', '.join(authors))}  ",
@@ -72,34 +114,55 @@ def postmortem(state: IncidentState, policy: IncidentPolicy, now: dt.datetime,
         "**Status:** Draft  ",
         f"**Incident:** `{state.id}` — commander {cell(state.commander or '—')}, "
         f"status {state.status}{'' if state.resolved else ' (still open)'}  ",
-        f"**Duration:** {elapsed} (start → {'resolution' if state.resolved else 'now'})",
-        "", "---", "", "## Summary", "",
-        block(state.fields.get("summary")) if state.fields.get("summary") else
-        "TODO: one or two sentences: what broke, and why it matters.",
-        "", "## Impact", "", "| Dimension | Detail |", "|-----------|--------|",
-        f"| Who was affected | {cell(state.scope_text)} |",
-        f"| Reported impact | {cell(state.impact or 'TODO')} |",
-        f"| Approximate user count | {_answer(state, 'users', 'TODO')} |",
-        f"| Service accessible | {_answer(state, 'accessible', 'TODO: Yes / Partially / No')} |",
-        f"| Duration | {elapsed} "
-        f"({utc(state.start)} → {utc(state.resolved_at) if state.resolved else 'ongoing'}) |",
-        f"| Features degraded | {cell(_degraded(state, prelude))} |",
-        f"| Data at risk | {_answer(state, 'data_risk', 'TODO: Yes / No — describe if yes')} |",
-        "", "## Response metrics", "",
-        "| Metric | Measured | Target | Result |", "|--------|----------|--------|--------|",
+        f"**Duration:** {_elapsed(d)} (start → {'resolution' if state.resolved else 'now'})",
+        "", "---", "",
     ]
-    views = {v.name: v for v in targets(state, policy, now)}
+
+
+def _summary(d: Draft) -> list[str]:
+    return ["## Summary", "", prose(d.text("summary")) or not_written("summary"), ""]
+
+
+def _impact(d: Draft) -> list[str]:
+    state = d.state
+    failing = "; ".join(f"{f.get('key')} {f.get('state')}" + (
+        f" ({f['reason']})" if f.get("reason") else "") for f in state.failing)
+    return [
+        "## Impact", "", "| Dimension | Detail |", "|-----------|--------|",
+        f"| Who was affected | {cell(state.scope_text)} |",
+        f"| Reported impact | {cell(state.impact) if state.impact else not_written('impact')} |",
+        f"| Approximate user count | {_answer(state, 'users')} |",
+        f"| Service accessible | {_answer(state, 'accessible')} |",
+        f"| Revenue impacted or getting worse | {_answer(state, 'worsening')} |",
+        f"| Duration | {_elapsed(d)} ({utc(state.start)} → "
+        f"{utc(state.resolved_at) if state.resolved else 'ongoing'}) |",
+        f"| Failing when declared | {cell(failing or 'no check was failing', 600)} |",
+        f"| Features degraded | {cell(_degraded(state, d.prelude), 600)} |",
+        f"| Data at risk | {_answer(state, 'data_risk')} |",
+        "",
+    ]
+
+
+def _metrics(d: Draft) -> list[str]:
+    state = d.state
+    out = ["## Response metrics", "", f"Against the configured {cell(state.severity)} targets.",
+           "", "| Metric | Measured | Target | Result |", "|--------|----------|--------|--------|"]
     for label, target, span in _METRICS:
-        view = views[target]
+        view = d.views[target]
         limit = duration(view.limit) if view.limit else "—"
-        out.append(f"| {label} ({span}) | {cell(_measured(state, label))} | {limit} | "
+        out.append(f"| {label} ({span}) | {cell(_measured(state, span))} | {limit} | "
                    f"{_result(view)} |")
     out += ["", "Milestones: " + ", ".join(
         f"{m} {utc(state.milestones.get(m), date=False)}"
         for m in ("detected", "acknowledged", "mitigated", "resolved")) + " (UTC).", ""]
     out += [f"Out of order in the journal (not measured): {cell(c)}." for c in state.conflicts()]
-    out += ["## Timeline (all times UTC)", "", "| Time | Event | By |", "|------|-------|----|",
-            f"| {utc(state.start)} | {cell(_start_row(state, prelude))} | — |"]
+    return out
+
+
+def _timeline(d: Draft) -> list[str]:
+    state, prelude = d.state, d.prelude
+    out = ["## Timeline (all times UTC)", "", "| Time | Event | By |", "|------|-------|----|",
+           f"| {utc(state.start)} | {cell(_start_row(state, prelude))} | — |"]
     by_id = {e.id: e for e in [*prelude, *state.entries]}
     for e in timeline_rows(state, prelude):
         text = describe(e)
@@ -110,49 +173,163 @@ def postmortem(state: IncidentState, policy: IncidentPolicy, now: dt.datetime,
         if row_time(e) < e.entry_time - dt.timedelta(seconds=60):
             text += f" (noted {utc(e.entry_time, date=False)})"
         out.append(f"| {utc(row_time(e))} | {cell(text)} | {cell(credit(e, by_id))} |")
-    out.append(f"| {utc(now)} | Post-mortem draft generated | — |")
-    out += ["", "## Root Cause", "",
-            block(state.fields["root_cause"]) if state.fields.get("root_cause") else
-            "TODO: the technical root cause, with the file, service or config by path.", ""]
-    out += _resolution(state, prelude)
-    out += _went_well_and_improve(state, views, policy)
-    out += _action_items(state)
-    out += ["## Links", "", f"- Incident journal: `{state.path}`"]
-    if state.fields.get("links"):
-        out += [f"- {cell(link.strip())}" for link in state.fields["links"].split(",")]
-    out += ["- CHANGELOG.md entry: TODO", "- Error tracker issue(s): TODO",
-            "- New or updated SLO/alarm: TODO", ""]
-    out += _notes_appendix(state)
-    if state.skipped:
-        out += ["", "## Journal warnings", ""] + [f"- {cell(s)}" for s in state.skipped]
-    return "\n".join(out).rstrip() + "\n"
+    out += [f"| {utc(d.now)} | Post-mortem draft generated | — |", ""]
+    return out
 
 
-def _elapsed(state: IncidentState, now: dt.datetime) -> str:
-    span = state.elapsed(now)
+def _root_cause(d: Draft) -> list[str]:
+    factors = bullets(d.text("contributing_factors"), numbered=True)
+    return ["## Root Cause", "", prose(d.text("root_cause")) or not_written("root_cause"), "",
+            "### Contributing Factors", "",
+            *(factors or [not_written("contributing_factors")]), ""]
+
+
+def _resolution(d: Draft) -> list[str]:
+    out = ["## Resolution", "", "What was done to stop the bleeding and restore service:", ""]
+    entries = d.entries
+    actions = sorted((e for e in entries if action_result(e)), key=lambda e: e.event_time)
+    overrides = _overrides(entries)
+    for i, e in enumerate(actions, 1):
+        why = overrides.get(str(e.data.get("attempt")))
+        out.append(f"{i}. {utc(e.event_time, date=False)} — {cell(describe(e), 500)} "
+                   f"(by {cell(e.author)})" + (f" — {cell(why, 600)}" if why else ""))
+    if not actions:
+        out.append("- No action was run from the war room.")
+    out.append("")
+    # Ticked runbook steps and other records of what was done: one call each, here, e.g.
+    # out += ticked_steps(d.state, d.entries)   (lines ending with "")
+    out += ticked_steps(d.state, d.entries)  # tui/core/runbook/ticks.py
+    if d.text("summary") and d.state.resolved:
+        out += [f"Resolution note: {cell(d.text('summary'), 1000)}", ""]
+    return out
+
+
+def _went_well(d: Draft) -> list[str]:
+    state, found = d.state, []
+    for view in d.views.values():
+        if view.state == "met" and view.limit and view.took is not None:
+            found.append(f"{LABELS[view.name]} within the {cell(state.severity)} target "
+                         f"({duration(view.took)} ≤ {duration(view.limit)}).")
+    updates = sum(1 for e in state.live_entries()
+                  if e.kind == "incident" and e.data.get("op") == "update")
+    if updates:
+        found.append(f"{updates} status update(s) sent from the war room.")
+    return _people_and_journal("What Went Well", "went_well", d, found)
+
+
+def _went_poorly(d: Draft) -> list[str]:
+    state, found = d.state, []
+    for view in d.views.values():
+        if view.state == "missed" and view.limit and view.took is not None:
+            found.append(f"{LABELS[view.name]} took {duration(view.took)}, over the "
+                         f"{cell(state.severity)} target of {duration(view.limit)}.")
+        elif view.state == "red" and view.limit and view.remaining is not None:
+            running = duration(view.limit - view.remaining)
+            found.append(f"{LABELS[view.name]} still open after {running}, over the "
+                         f"{cell(state.severity)} target of {duration(view.limit)}.")
+    for conflict in state.conflicts():
+        found.append(f"Milestones recorded out of order ({cell(conflict)}): correct them in "
+                     "the journal so the figures can be measured.")
+    for e in d.entries:
+        if action_result(e) and str(e.data.get("outcome", "")).lower() in ("failed", "blocked"):
+            found.append(f"Action failed at {utc(e.event_time, date=False)}: "
+                         f"{cell(describe(e), 300)}.")
+    found += [f"Preflight overridden: {cell(why, 400)}." for why in _overrides(d.entries).values()]
+    return _people_and_journal("What Went Poorly", "went_poorly", d, found)
+
+
+def _people_and_journal(title: str, key: str, d: Draft, found: list[str]) -> list[str]:
+    out = [f"## {title}", "", *(bullets(d.text(key)) or [not_written(key)]), ""]
+    if found:
+        out += ["From the journal:", "", *(f"- {line}" for line in found), ""]
+    return out
+
+
+def _action_items(d: Draft) -> list[str]:
+    out = ["## Action Items", ""]
+    today = d.now.astimezone(dt.UTC).date()
+    if d.items:
+        out += ["| ID | Action | Owner | Due | Status |", "|----|--------|-------|-----|--------|"]
+        for item in d.items:
+            status = "open — OVERDUE" if item.overdue(today) else item.status
+            out.append(f"| `{item.id}` | {cell(item.text, 600)} | {cell(item.owner or '—')} | "
+                       f"{item.due.isoformat() if item.due else '—'} | {status} |")
+        done = sum(1 for i in d.items if i.status == "done")
+        counted = sum(1 for i in d.items if i.status != "cancelled")
+        out += ["", f"Completed: {done} of {counted}"
+                + (f" ({100 * done // counted} %)" if counted else "") + "."]
+    else:
+        out.append(f"(none yet — {ADD_ITEM})")
+    suggested = [(e, m.group(1)) for e in d.state.live_entries()
+                 if e.kind == "note" and (m := _ACTION_ITEM.match(e.text()))]
+    if suggested:
+        out += ["", f"Suggested in notes, not tracked yet ({ADD_ITEM}):", ""]
+        out += [f"- {cell(text, 600)} ({cell(e.author)}, {utc(e.event_time)})"
+                for e, text in suggested]
+    return [*out, ""]
+
+
+def _lessons(d: Draft) -> list[str]:
+    return ["## Lessons Learned", "",
+            *(bullets(d.text("lessons"), numbered=True) or [not_written("lessons")]), ""]
+
+
+def _links(d: Draft) -> list[str]:
+    out = ["## Links", "", f"- Incident journal: `{cell(d.state.path)}`"]
+    if d.text("links"):
+        out += [f"- {cell(link.strip())}" for link in d.text("links").split(",")
+                if link.strip()]
+    else:
+        out.append(f"- {not_written('links')}")
+    return [*out, ""]
+
+
+def _appendix(d: Draft) -> list[str]:
+    out = notes_appendix(d.state)
+    if d.state.skipped:
+        out += ["", "## Journal warnings", ""] + [f"- {cell(s)}" for s in d.state.skipped]
+    return out
+
+
+SECTIONS: tuple[Callable[[Draft], list[str]], ...] = (
+    _header, _summary, _impact, _metrics, _timeline, _root_cause, _resolution, _went_well,
+    _went_poorly, _action_items, _lessons, _links, _appendix,
+)
+"""The post-mortem's sections in order (each returns its lines, ending with "")."""
+
+
+def _elapsed(d: Draft) -> str:
+    span = d.state.elapsed(d.now)
     if span is None:
-        return "— (" + state.span("start", "resolved").note + ")"
+        return "— (" + d.state.span("start", "resolved").note + ")"
     return duration(span)
 
 
-def _measured(state: IncidentState, label: str) -> str:
-    span = state.span(*METRIC_SPANS[label])
-    return duration(span.delta) if span.delta is not None else f"— ({span.note})"
+def _measured(state: IncidentState, span: str) -> str:
+    begin, end = span.split(" → ")
+    measured = state.span(begin, end)
+    return duration(measured.delta) if measured.delta is not None else f"— ({measured.note})"
 
 
 def _result(view: TargetView) -> str:
-    """MET / MISSED only for a measured figure; else what the target shows now."""
-    if view.state in ("ok", "amber", "red"):
-        return f"{view.word} (still running)"
+    """MET / MISSED by how much for a measured figure; else what the target shows now."""
+    if view.state == "met" and view.remaining is not None:
+        return f"MET ({duration(view.remaining)} to spare)"
+    if view.state == "missed" and view.remaining is not None:
+        return f"MISSED by {duration(-view.remaining)}"
+    if view.state == "red" and view.remaining is not None:
+        return f"BREACHED by {duration(-view.remaining)} (still running)"
+    if view.state in ("ok", "amber") and view.remaining is not None:
+        return f"{view.word} ({duration(view.remaining)} left, still running)"
     return view.word
 
 
-def _answer(state: IncidentState, key: str, default: str) -> str:
-    """A declare-form answer in words, marked as such (``default`` when not answered)."""
+def _answer(state: IncidentState, key: str) -> str:
+    """A declare-form answer in words, marked as such."""
     value = state.answers.get(key)
     question = next((q for q in QUESTIONS if q.key == key), None)
     if value is None or question is None:
-        return default
+        return "(not answered at declaration)"
     label = dict(question.choices).get(value, value)
     return f"{cell(label.capitalize())} (answered at declaration)"
 
@@ -184,27 +361,9 @@ def _degraded(state: IncidentState, prelude: list[Entry]) -> str:
     aside = sorted(planned - set(failed))
     note = f" (in planned maintenance, not counted: {', '.join(aside)})" if aside else ""
     if not failed:
-        return "none recorded by the war room's checks (TODO: what users saw)" + note
+        return "none recorded by the war room's checks (say what users saw in the impact)" \
+            + note
     return ", ".join(f"{k} ({v})" for k, v in sorted(failed.items())) + note
-
-
-def _resolution(state: IncidentState, prelude: list[Entry]) -> list[str]:
-    out = ["## Resolution", "", "What was done to stop the bleeding and restore service:", ""]
-    entries = [*prelude, *state.live_entries()]
-    actions = [e for e in entries if action_result(e)]
-    overrides = _overrides(entries)
-    for i, e in enumerate(sorted(actions, key=lambda e: e.event_time), 1):
-        why = overrides.get(str(e.data.get("attempt")))
-        out.append(f"{i}. {utc(e.event_time, date=False)} — {cell(describe(e), 500)} "
-                   f"(by {cell(e.author)})" + (f" — {cell(why, 600)}" if why else ""))
-    if not actions:
-        out.append("1. TODO (no action was run from the war room)")
-    ticked = ticked_steps(state, entries)  # tui/core/runbook/ticks.py
-    if ticked:
-        out += ["", *ticked[:-1]]
-    if state.fields.get("summary") and state.resolved:
-        out += ["", f"Resolution note: {cell(state.fields['summary'], 1000)}"]
-    return [*out, ""]
 
 
 def _overrides(entries: list[Entry]) -> dict[str, str]:
@@ -220,83 +379,3 @@ def _overrides(entries: list[Entry]) -> dict[str, str]:
             found[str(d.get("attempt"))] = (f"preflight failed ({failed}), overridden: "
                                             f"{d.get('override_reason') or '(no reason)'}")
     return found
-
-
-def _went_well_and_improve(state: IncidentState, views: dict, policy: IncidentPolicy
-                           ) -> list[str]:
-    good, bad = [], []
-    for view in views.values():
-        if view.state == "met" and view.limit and view.took is not None:
-            good.append(f"{LABELS[view.name]} within the {state.severity} target "
-                        f"({duration(view.took)} ≤ {duration(view.limit)}).")
-        elif view.state == "missed" and view.limit and view.took is not None:
-            bad.append(f"{LABELS[view.name]} took {duration(view.took)}, over the "
-                       f"{state.severity} target of {duration(view.limit)}.")
-        elif view.state == "red" and view.limit and view.remaining is not None:
-            running = duration(view.limit - view.remaining)
-            bad.append(f"{LABELS[view.name]} still open after {running}, over the "
-                       f"{state.severity} target of {duration(view.limit)}.")
-    for conflict in state.conflicts():
-        bad.append(f"Milestones recorded out of order ({conflict}): correct them in the "
-                   "journal so the figures can be measured.")
-    updates = sum(1 for e in state.live_entries()
-                  if e.kind == "incident" and e.data.get("op") == "update")
-    if updates:
-        good.append(f"{updates} status update(s) sent from the war room.")
-    out = ["## What Went Well", ""] + [f"- {g}" for g in good] + ["- TODO", ""]
-    out += ["## What to Improve", ""] + [f"- {b}" for b in bad] + ["- TODO", ""]
-    return out
-
-
-def _action_items(state: IncidentState) -> list[str]:
-    out = ["## Action Items", "", "| Action | Owner | Due |", "|--------|-------|-----|"]
-    found = False
-    for e in state.live_entries():
-        if e.kind == "note" and (m := _ACTION_ITEM.match(e.text())):
-            out.append(f"| {cell(m.group(1))} | {cell(e.author)} | TODO |")
-            found = True
-    if not found:
-        out.append("| TODO: add alarm / regression test / runbook change | @handle | YYYY-MM-DD |")
-    return [*out, ""]
-
-
-def _evidence(ev: dict) -> list[str]:
-    """A note's evidence snapshot: check states, live color, log lines (all untrusted)."""
-    out = []
-    checks = ev.get("checks")
-    if isinstance(checks, dict) and checks:
-        out.append("  Evidence — checks: " + cell(", ".join(
-            f"{k} {v.get('state')}" if isinstance(v, dict) else f"{k} {v}"
-            for k, v in sorted(checks.items()))))
-    color = ev.get("color")
-    if isinstance(color, dict):
-        out.append(f"  Evidence — live color: {cell(color.get('live'))}")
-    logs = ev.get("logs")
-    if isinstance(logs, dict) and isinstance(logs.get("lines"), list):
-        out += ["", f"  Last log lines of {cell(logs.get('source'))}:", "", "  ```"]
-        out += ["  " + cell(line, 300).replace("`", "'") for line in logs["lines"]]
-        out.append("  ```")
-    return [*out, ""] if out else []
-
-
-def _notes_appendix(state: IncidentState) -> list[str]:
-    notes = [e for e in state.entries if e.kind == "note"]
-    if not notes:
-        return []
-    out = ["## Appendix: war room notes", ""]
-    for e in sorted(notes, key=lambda e: (e.event_time, e.entry_time)):
-        head = f"**{utc(e.event_time)}** {cell(e.author)}"
-        if e.pinned:
-            head += " 📌"
-        if e.id in state.superseded:
-            head += f" — superseded by `{state.superseded[e.id]}`"
-        if e.supersedes:
-            head += f" — corrects `{e.supersedes}`"
-        text = block(e.text())
-        if e.id in state.superseded:
-            text = "~~" + text.replace("\n", "~~\n~~") + "~~"
-        body = "\n".join("> " + line for line in text.splitlines())
-        out += [f"- {head} (`{e.id}`)", "", body, ""]
-        if isinstance(e.data.get("evidence"), dict):
-            out += _evidence(e.data["evidence"])
-    return out
