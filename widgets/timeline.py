@@ -5,10 +5,11 @@ Journal text is untrusted (other people, hand edits): every piece is sanitized a
 CORRECTS, "noted hh:mm" for backdated entries, "before declaration" for the prelude.
 
 Finding things (like less): `/` types a search (case-insensitive, on the sanitized kind, author
-and text; matches as typed, Enter keeps it, Esc drops it), `n`/`N` jump to the next/previous
-match while a search is kept — otherwise `n` stays the app's "write a note" — and Esc clears
-it. `f` cycles a filter all → notes → actions → pinned. The title names the search or filter
-and its count. Both act on the window the panel is given (`timeline_limit` entries).
+and text; jumps to the first match as typed, Enter keeps it and highlights every match, Esc
+drops it), `n`/`N` jump to the next/previous match while a search is kept — otherwise `n`
+stays the app's "write a note" — and Esc clears it. `f` cycles a filter all → notes → actions
+→ pinned. The title names the search or filter and its count. Both act on the window the
+panel is given (`timeline_limit` entries).
 """
 
 from __future__ import annotations
@@ -135,12 +136,13 @@ class TimelinePanel(OptionList):
         """Show the rows the filter keeps, the search's matches highlighted."""
         rows = [(e, m) for e, m in self._rows if keep(e, self.shown_filter)]
         found = self.query_text.casefold()
+        shown = "" if self.typing else found  # highlighted once kept: typing re-renders nothing
         if found:
             self._hay = {e.id: self._hay.get(e.id) or haystack(e) for e, _ in rows}
         self._matches = [i for i, (e, _) in enumerate(rows) if found and found in self._hay[e.id]]
         matched = {rows[i][0].id for i in self._matches}
         superseded = self._all_superseded
-        keys = [(e.id, mark, e.pinned, found if e.id in matched else "") for e, mark in rows]
+        keys = [(e.id, mark, e.pinned, shown if e.id in matched else "") for e, mark in rows]
         if keys != self._keys or superseded != self._superseded:
             self._rebuild(rows, keys, superseded)
         self._retitle()
@@ -265,11 +267,7 @@ class TimelinePanel(OptionList):
         if event.key == "escape":
             self._end_search(restore=True)
         elif event.key == "enter":
-            self.typing = False
-            if not self.query_text:
-                self._end_search(restore=True)
-            self._retitle()
-            self.refresh_bindings()
+            self._keep()
         elif event.key in ("backspace", "ctrl+h"):
             self._typed(self.query_text[:-1])
         elif event.key == "ctrl+u":
@@ -292,10 +290,21 @@ class TimelinePanel(OptionList):
 
     def on_blur(self) -> None:
         if self.typing:  # focus moved away mid-search: keep what was typed
-            self.typing = False
-            if not self.query_text:
-                self._end_search(restore=False)
-            self._retitle()
+            self._keep(restore=False)
+
+    def _keep(self, restore: bool = True) -> None:
+        """The search typed is kept (Enter): its matches highlighted, `n`/`N` active; an
+        empty one is no search."""
+        self.typing = False
+        if not self.query_text:
+            self._end_search(restore=restore)
+            return
+        at = self.highlighted
+        self._render_view()
+        if at is not None and at < self.option_count:
+            self.highlighted = at
+        self._retitle()
+        self.refresh_bindings()
 
     def selected_entry(self) -> Entry | None:
         """The highlighted entry, if any."""
