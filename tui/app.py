@@ -32,6 +32,8 @@ from tui.engine.monitor import Monitor
 from tui.features.actions import ActionsMixin
 from tui.features.alerts import AlertsMixin
 from tui.features.containers_logs import ContainersLogsMixin
+from tui.features.escalation import EscalationMixin
+from tui.features.heap import SETTLE_AFTER, freeze_startup_heap
 from tui.features.incident import IncidentMixin
 from tui.features.key_order import KeyOrderMixin
 from tui.features.messages import LogLines, StoreChanged
@@ -95,9 +97,10 @@ class WarroomScreen(Screen[None]):
 
 
 class WarroomApp(KeyOrderMixin, ToastsMixin, ScreenshotMixin, PanesMixin, IncidentMixin,
-                 PostmortemMixin, RunbookMixin,
+                 RunbookMixin,
                  NotifyMixin,
-                 ActionsMixin, ContainersLogsMixin, AlertsMixin, MetricsMixin):
+                 PostmortemMixin,
+                 ActionsMixin, ContainersLogsMixin, AlertsMixin, MetricsMixin, EscalationMixin):
     """One screen: what is broken, since when, and what have we done about it."""
 
     CSS_PATH = "app.tcss"
@@ -200,6 +203,7 @@ class WarroomApp(KeyOrderMixin, ToastsMixin, ScreenshotMixin, PanesMixin, Incide
         for number, name in enumerate(self.panes, 1):
             self.bind(str(number), f"pane({name!r})", description=f"show {name}", show=False)
         self.incident_init()
+        self.escalation_init()
 
     async def on_mount(self) -> None:
         self._trap_sigterm()
@@ -210,6 +214,8 @@ class WarroomApp(KeyOrderMixin, ToastsMixin, ScreenshotMixin, PanesMixin, Incide
         self.incident_mount()
         self.runbook_mount()
         self.set_interval(1.0, self._tick)
+        # once the first data is painted, start-up's heap is frozen (tui/features/heap.py)
+        self.set_timer(FIRST_ROUND_HOLD + SETTLE_AFTER, freeze_startup_heap)
         self._layout_for(self.size.width)
         self._tick()
         self._hold_first_round()

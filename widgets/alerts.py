@@ -161,8 +161,18 @@ def _row(out: Text, alert: Alert, now: dt.datetime, view: AlertsView, multi: boo
         out.append(f"  {cut}", style="dim")
     step = 3600.0
     if alert.starts_at is not None:
-        age, step = stepped_duration((now - alert.starts_at).total_seconds())
+        age, step = alert_age((now - alert.starts_at).total_seconds())
         out.append(f"  since {alert.starts_at:%H:%M:%S} ({age})")
     if multi:
         out.append(f"  [{', '.join(alert.sources)}]", style="dim")
     return step
+
+
+def alert_age(seconds: float) -> tuple[str, float]:
+    """An alert's age beside its start time: "<1m" for the first minute, then minutes
+    ("7m", "3h20m"); and the seconds until it changes. The start time is shown to the second,
+    so the age need not tick — a storm of alerts in their first minute repainted the panel
+    every second."""
+    if seconds < 60:
+        return "<1m", 60 - max(0.0, seconds)
+    return stepped_duration(seconds)
