@@ -11,6 +11,7 @@ from tui.core.incident.clock import mmss
 from tui.core.incident.tracker import ClockView
 from tui.core.sanitize import one_line
 from widgets.incident_compact import NARROW, render_compact
+from widgets.incident_duty import TALL, Duty, render_duty
 from widgets.steady import SteadyStatic
 
 TARGET_STYLE = {"ok": "green", "amber": "bold yellow", "red": "bold white on red",
@@ -28,19 +29,25 @@ class IncidentClockPanel(SteadyStatic):
         self.border_title = "Incident"
         self.view: ClockView | None = None
         self.rank: int | None = None
+        self.duty: Duty | None = None
 
-    def show(self, view: ClockView, rank: int | None = None) -> None:
-        self.view, self.rank = view, rank
+    def show(self, view: ClockView, rank: int | None = None, duty: Duty | None = None) -> None:
+        self.view, self.rank, self.duty = view, rank, duty
         width = self.content_size.width
-        if view.state is not None and 0 < width < NARROW:  # 80x24: half a row, ~11 rows
+        compact = view.state is not None and 0 < width < NARROW  # 80x24: half, ~11 rows
+        if compact:
             text = render_compact(view, rank, width, TARGET_STYLE, SEVERITY_STYLE, UPDATE_STYLE)
         else:
             text = render_clock(view, rank)
+        if duty is not None and view.state is not None:  # timers and checklist (K, E)
+            text.append("\n")
+            text.append_text(render_duty(duty, width, compact, self.app.size.height >= TALL))
+            text.rstrip()
         self.paint(text)  # idle, nothing ticks: no repaint, no bytes
 
     def on_resize(self) -> None:
         if self.view is not None:
-            self.show(self.view, self.rank)
+            self.show(self.view, self.rank, self.duty)
 
 
 def render_clock(view: ClockView, rank: int | None = None) -> Text:

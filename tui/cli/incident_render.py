@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime as dt
 
 from tui.core.auto_events import without_amended
+from tui.core.config.incident import IncidentPolicy
 from tui.core.incident import (
     MILESTONES,
     Incidents,
     IncidentState,
-    Reminders,
     mmss,
     targets,
     update_due,
@@ -65,9 +65,7 @@ def render_status(state: IncidentState, incidents: Incidents, now: dt.datetime,
         lines.append(f"  next update {due.word} in {mmss(due.remaining)} "
                      f"({utc(due.due, date=False)} UTC)" if due.state != "red" else
                      f"  next update OVERDUE by {mmss(-due.remaining)}")
-    for reminder in Reminders().due(state, policy, now):
-        if ":escalate:" in reminder.key:
-            lines.append(f"  ! {reminder.message}")
+    lines += duty_status(state, policy, now)
     for s in incidents.suggestions(state):
         lines.append(one_line(f"  suggested: {s.milestone} at {utc(s.at, date=False)} "
                               f"({s.reason}) → warroom incident milestone {s.milestone} "
@@ -95,4 +93,23 @@ def unreadable_lines(state: IncidentState | None, incidents: Incidents) -> list[
             lines.append(f"  unreadable lines in {path} ({len(skipped)}, skipped, file "
                          "unchanged):")
             lines += [one_line(f"    {why}") for why in skipped]
+    return lines
+
+
+def duty_status(state: IncidentState, policy: IncidentPolicy, now: dt.datetime) -> list[str]:
+    """The escalation timers ("! ESCALATE → Tech Lead — phone (after 30 min): DUE 3 min
+    ago") and the checklist ("checklist 3/9: ☑ Acknowledge … ☐ …") of `incident show`."""
+    from tui.core.incident.checklist import checklist, summary
+    from tui.core.incident.escalation import escalations
+
+    lines = []
+    for v in escalations(state, policy, now):
+        mark = "! ESCALATE →" if v.state == "red" else f"  {v.symbol}"
+        lines.append(one_line(f"  {mark} {v.to} (after {v.after:g} min): {v.when()}"))
+    items = checklist(state, policy)
+    if items:
+        lines.append(f"  checklist {summary(items)}:")
+        lines += [one_line(f"    {'☑' if i.done else '☐'} {i.text}"
+                           + (f" ({i.by} {utc(i.at, date=False)})" if i.done and i.at else ""))
+                  for i in items]
     return lines

@@ -137,6 +137,13 @@ def render(console: Console, config: Config, store: Store, result: Verdict) -> N
         console.print(Text(f"INCIDENT {incident['severity']} {incident['status']}: "
                            f"{incident['title']} (started {incident['start'][11:19]} UTC)"),
                       overflow="fold")
+        from tui.core.sanitize import one_line  # journal text: inert, one line
+
+        for esc in incident.get("escalations_due", []):  # due, not acknowledged
+            late = esc["overdue_seconds"] // 60
+            console.print(Text(f"  ESCALATE → {one_line(esc['to'])}: DUE {late} min ago (after "
+                               f"{esc['after_minutes']:g} min; E in the war room acknowledges)",
+                               style="bold white on red"), overflow="fold")
     summary = Text(result.word, style=WORD_STYLE.get(result.word, "bold"))
     if result.problems:
         summary.append(": " + "; ".join(result.problems))

@@ -139,4 +139,12 @@ def incident_json(config: Config) -> dict[str, Any] | None:
         "status": state.status, "commander": state.commander or None,
         "start": _iso(state.start), "declared_at": _iso(state.declared_at),
         "milestones": {k: _iso(v) for k, v in state.milestones.items()},
+        "escalations_due": _escalations_due(state, config),
     }
+
+
+def _escalations_due(state: Any, config: Config) -> list[dict[str, Any]]:
+    """Escalation timers due and not acknowledged (`tui.core.incident.escalation`)."""
+    from tui.core.incident.escalation import due_json
+
+    return due_json(state, config.incident, utcnow())

@@ -20,7 +20,8 @@ from tui.core.config import Config
 from tui.core.store import Store
 
 if TYPE_CHECKING:
-    from tui.core.incident.tracker import IncidentTracker, JournalWriter
+    from tui.core.incident.escalation import Duty
+    from tui.core.incident.tracker import ClockView, IncidentTracker, JournalWriter
     from tui.engine.actions import Executor, OperatorMode
     from tui.engine.monitor import Monitor
 
@@ -82,6 +83,10 @@ class WarroomBase(App[int]):
         stack = self.screen_stack
         return (len(stack) > 1 and self.screen is not stack[0]
                 and not isinstance(self.screen, SystemModalScreen))
+
+    def escalation_duty(self, view: ClockView) -> Duty | None:
+        """The checklist and escalation timers under the clock (`EscalationMixin`)."""
+        return None
 
     def notify_begin(self, state: Any = None, services: Any = None) -> None:
         """Send a status update to the `[[notify]]` targets, asking first (`NotifyMixin`)."""

@@ -69,9 +69,12 @@ class IncidentMixin(WarroomBase):
     def incident_tick(self, now: dt.datetime) -> None:
         view = self.incident_tracker.clock(now)
         rank = self.config.incident.rank(view.state.severity) if view.state else None
+        duty = self.escalation_duty(view)  # checklist, escalation timers (features/escalation)
         for panel in self.panels(IncidentClockPanel):
-            panel.show(view, rank)
+            panel.show(view, rank, duty)
         for reminder in self.incident_tracker.due_reminders(now):
+            if ":escalate:" in reminder.key:
+                continue  # journaled once and toasted by the escalation timers
             self.notify(reminder.message, title="Incident", severity="warning", markup=False,
                        timeout=20)
 

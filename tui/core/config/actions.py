@@ -29,7 +29,7 @@ PANEL_KEYS = ("R", "S", "T", "I", "f", "e", "E", "w", "t", "slash", "X", "v", "s
               "N")
 """Keys of the containers, logs and timeline panels (they win while their panel has focus)."""
 RESERVED_KEYS = ("?", "question_mark", "q", "r", "ctrl+p", "i", "n", "c", "p", "ctrl+b", "ctrl+c",
-                 "ctrl+q", "escape", "enter", "tab", "shift+tab", *"123456789", *PANEL_KEYS)
+                 "K", "ctrl+q", "escape", "enter", "tab", "shift+tab", *"123456789", *PANEL_KEYS)
 """App bindings (incl. the pane keys 1-9), panel keys, the tmux prefix and modal keys: an
 action key must mean the same thing whichever panel has focus."""
 REFRESH_TARGETS = ("color", "services", "containers", "all")

@@ -7,6 +7,8 @@ to SEV-1…SEV-4 (response < 15 min / 1 h / 4 h / 24 h, updates every 30 min for
 hourly for SEV-3). Listing `[[incident.severities]]` replaces the preset entirely.
 
 All durations are minutes; a target left out means "no target" for that level.
+`[incident.checklist]` and `[[incident.escalation]]` configure the incident checklist and the
+escalation timers shown with the clock (`tui.core.incident.checklist`, `.escalation`).
 """
 
 from __future__ import annotations
@@ -26,6 +28,65 @@ class Escalation:
 
     after: float = field(metadata=check(checks.positive))
     to: str = field(metadata=check(checks.non_empty))
+
+
+def _severity_names(value: str | tuple[str, ...]) -> str | None:
+    names = (value,) if isinstance(value, str) else value
+    if not names:
+        return "names no severity (give one, e.g. \"P0\", or several)"
+    return next((problem for n in names if (problem := checks.name(n))), None)
+
+
+def _short_text(value: str) -> str | None:
+    return checks.non_empty(value.strip()) or (
+        f"is {len(value)} characters (at most {MAX_TEXT})" if len(value) > MAX_TEXT else None)
+
+
+MAX_TEXT = 200
+"""Longest checklist item, escalation target or note (characters): each is one line."""
+
+
+@dataclass(frozen=True)
+class EscalationRule:
+    """`[[incident.escalation]]`: once an incident of `severity` (one name or several) has
+    been unresolved `after` minutes since its start, escalate `to` someone ("Tech Lead —
+    phone"). The timer turns amber, then red (due): it is journaled once and acknowledged
+    with a key (`tui.core.incident.escalation`)."""
+
+    severity: str | tuple[str, ...] = field(metadata=check(_severity_names))
+    after: float = field(metadata=check(checks.positive))
+    to: str = field(metadata=check(_short_text))
+    note: str = ""
+
+    @property
+    def severities(self) -> tuple[str, ...]:
+        return (self.severity,) if isinstance(self.severity, str) else tuple(self.severity)
+
+    def applies(self, severity: str) -> bool:
+        return severity.lower() in (s.lower() for s in self.severities)
+
+    @property
+    def key(self) -> str:
+        """The rule's identity in the journal: the same rule under several severities (a
+        severity change) fires once."""
+        return f"{self.after:g}m:{self.to}"
+
+
+DEFAULT_CHECKLIST = (
+    "Acknowledge: claim the incident, name the commander",
+    "Assess severity and impact",
+    "Communicate: post the initial status update",
+    "Escalate if needed (see the escalation timers)",
+    "Mitigate: stop the harm spreading (rollback, restart, maintenance)",
+    "Verify recovery: checks green, monitor stability",
+    "Resolve: status resolved, root cause written down",
+    "Schedule the post-mortem",
+)
+"""From the seeds' flows (acknowledge → assess → communicate → escalate; mitigate → verify
+recovery → resolved → post-mortem)."""
+CUSTOMER_STEP = "Notify customers (status page) and keep the update cadence"
+"""Added after "Communicate" for the two most severe levels (the seeds: P0/P1, SEV-1/2)."""
+MAX_ITEMS = 40
 
 
 @dataclass(frozen=True)
@@ -97,6 +158,15 @@ class IncidentPolicy:
     osc52_max_bytes: int = field(default=75_000, metadata=check(checks.positive))
     timeline_limit: int = field(default=500, metadata=check(checks.positive))
     """Entries kept in the TUI's timeline sidebar."""
+    checklist: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """`[incident.checklist]`: `default = [...]` and per-severity lists (`P0 = [...]`), each
+    replacing the built-in list (`DEFAULT_CHECKLIST`) for its severity."""
+    escalation: tuple[EscalationRule, ...] = ()
+    """`[[incident.escalation]]` rules; when given they replace every level's own
+    `escalation` list (the presets: 15/30/60 minutes)."""
+    escalation_warn: float = field(default=5.0, metadata=check(checks.positive))
+    """An escalation timer turns amber this many minutes before it is due (at most a fifth
+    of its `after`)."""
 
     @property
     def levels(self) -> tuple[Severity, ...]:
@@ -120,6 +190,29 @@ class IncidentPolicy:
         levels = self.levels
         return levels[min(2, len(levels) - 1)].name
 
+    def escalation_rules(self, severity: str) -> tuple[EscalationRule, ...]:
+        """The escalation rules of `severity`, soonest first: `[[incident.escalation]]` if
+        any, else the level's own `escalation` list."""
+        if self.escalation:
+            rules = [r for r in self.escalation if r.applies(severity)]
+        else:
+            level = self.level(severity)
+            rules = [EscalationRule(level.name, step.after, step.to)
+                     for step in (level.escalation if level else ())]
+        return tuple(sorted(rules, key=lambda r: r.after))
+
+    def checklist_for(self, severity: str) -> tuple[str, ...]:
+        """The incident checklist of `severity`: its own list, else `default`, else the
+        built-in one (with the customer step for the two most severe levels)."""
+        lists = {k.lower(): v for k, v in self.checklist.items()}
+        own = lists.get(severity.lower(), lists.get("default"))
+        if own is not None:
+            return own
+        rank = self.rank(severity)
+        if rank is not None and rank < 2:
+            return (*DEFAULT_CHECKLIST[:3], CUSTOMER_STEP, *DEFAULT_CHECKLIST[3:])
+        return DEFAULT_CHECKLIST
+
     def directory(self, base_dir: str | Path = ".") -> Path:
         """Where incident journals are kept (created 0700 on first write)."""
         if self.dir:
@@ -138,4 +231,28 @@ class IncidentPolicy:
             issues.append(("default_severity", f"{self.default_severity!r} is not one of {known}"))
         if not 0 < self.amber_at < 1:
             issues.append(("amber_at", "must be between 0 and 1 (a fraction of the target)"))
+        return issues + self._check_duty()
+
+    def _check_duty(self) -> list[tuple[str, str]]:
+        """The checklist's and escalation rules' severity names, items and sizes."""
+        issues: list[tuple[str, str]] = []
+        known = ", ".join(s.name for s in self.levels)
+        for name, items in self.checklist.items():
+            if name != "default" and self.level(name) is None:
+                issues.append((f"checklist.{name}", f"unknown severity {name!r} (known: "
+                               f"{known}, or `default`)"))
+            if not items or len(items) > MAX_ITEMS:
+                issues.append((f"checklist.{name}", f"needs 1 to {MAX_ITEMS} items"))
+            for i, item in enumerate(items):
+                if problem := _short_text(item):
+                    issues.append((f"checklist.{name}[{i}]", problem))
+            for dup in checks.duplicates([" ".join(i.split()).lower() for i in items]):
+                issues.append((f"checklist.{name}", f"duplicate item {dup!r}"))
+        for i, rule in enumerate(self.escalation):
+            for name in rule.severities:
+                if self.level(name) is None:
+                    issues.append((f"escalation[{i}].severity",
+                                   f"unknown severity {name!r} (known: {known})"))
+            if len(rule.note) > MAX_TEXT:
+                issues.append((f"escalation[{i}].note", f"is longer than {MAX_TEXT} characters"))
         return issues

@@ -181,7 +181,7 @@ def escalations_due(state: IncidentState, policy: IncidentPolicy, now: dt.dateti
     return [
         Reminder(f"{state.id}:escalate:{step.after:g}",
                  f"{state.severity} open {int(step.after)} min: escalate to {step.to}")
-        for step in level_of(state, policy).escalation
+        for step in policy.escalation_rules(state.severity)  # [[incident.escalation]]
         if elapsed >= dt.timedelta(minutes=step.after)
     ]
 

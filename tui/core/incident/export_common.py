@@ -79,6 +79,11 @@ def describe(entry: Entry) -> str:
         from .export_status import notify_text  # status updates sent: their own module
 
         return notify_text(d)
+    if entry.kind in ("checklist", "escalation"):
+        from .checklist import checklist_text  # their own modules
+        from .escalation import escalation_text
+
+        return checklist_text(d) if entry.kind == "checklist" else escalation_text(d)
     if entry.kind == "step":
         from ..runbook.ticks import step_text  # runbook ticks: their own module
 
@@ -167,7 +172,7 @@ def key_event(entry: Entry) -> bool:
         return d.get("op") != "set" or "start" in d
     if entry.kind == "check":
         return d.get("new") in ("DOWN", "DEGRADED", "OK") and d.get("old") is not None
-    return entry.kind in ("color", "container", "alert") or action_result(entry)
+    return entry.kind in ("color", "container", "alert", "escalation") or action_result(entry)
 
 
 def current_services(state: IncidentState, prelude: list[Entry]) -> list[tuple[str, str, str]]:

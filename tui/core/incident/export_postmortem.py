@@ -27,6 +27,7 @@ from ..journal import Entry
 from ..runbook.ticks import ticked_steps
 from .classify import QUESTIONS
 from .clock import LABELS, TargetView, targets
+from .escalation import duty_lines
 from .export_common import (
     action_result,
     credit,
@@ -199,6 +200,7 @@ def _resolution(d: Draft) -> list[str]:
     # Ticked runbook steps and other records of what was done: one call each, here, e.g.
     # out += ticked_steps(d.state, d.entries)   (lines ending with "")
     out += ticked_steps(d.state, d.entries)  # tui/core/runbook/ticks.py
+    out += duty_lines(d.state, d.policy, d.now)  # checklist, escalations (escalation.py)
     if d.text("summary") and d.state.resolved:
         out += [f"Resolution note: {cell(d.text('summary'), 1000)}", ""]
     return out
