@@ -194,7 +194,7 @@ class RunbookMixin(WarroomBase):
             return plan.error[:80], False
         if plan.passed:
             return "preflight OK", True
-        failed = plan.failures()
+        failed = plan.failures
         return f"preflight fails: {failed[0].label}" if failed else "preflight fails", False
 
     # -- keys ----------------------------------------------------------------------------------
