@@ -40,7 +40,7 @@ def add_parser(subparsers: argparse._SubParsersAction, parents: list) -> None:
     p.add_argument("--no-monitoring", action="store_true",
                    help="do not start Prometheus and Alertmanager even when installed")
     p.add_argument("--chatter", type=float, default=3.0, help=argparse.SUPPRESS)
-    p.add_argument("--traffic", type=float, default=2.0, help=argparse.SUPPRESS)
+    p.add_argument("--traffic", type=float, default=1.0, help=argparse.SUPPRESS)
 
 
 def run(args: argparse.Namespace) -> int:

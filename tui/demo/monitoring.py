@@ -232,7 +232,8 @@ def config_sections(env: DemoEnv) -> dict[str, Any]:
         return {}
     return {
         "alerts": [{"name": "alertmanager", "url": _url(env, "alertmanager"),
-                    "interval": 2.0, "timeout": 2.0}],
-        "prometheus": {"url": _url(env, "prometheus"), "interval": 5.0, "timeout": 3.0},
+                    "interval": 3.0, "timeout": 2.0}],
+        # every 10 s (the sparkline's step): cheap at rest, and B shows within one round
+        "prometheus": {"url": _url(env, "prometheus"), "interval": 10.0, "timeout": 3.0},
         "metrics": [{**row, "window": 600.0, "step": 10.0} for row in _metric_rows()],
     }
