@@ -69,7 +69,12 @@ class LogHub:
     def start(self) -> None:
         self._loop = asyncio.get_running_loop()
         for buf in self.buffers.values():
-            reader = reader_for(buf.source, self, buf)
+            if buf.source.kind == "swarm-service":
+                from .logs_swarm import swarm_reader
+
+                reader = swarm_reader(buf.source, self, buf)
+            else:
+                reader = reader_for(buf.source, self, buf)
             self._tasks.append(asyncio.create_task(reader, name=f"logs-{buf.tag}"))
 
     async def close(self) -> None:

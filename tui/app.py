@@ -43,6 +43,7 @@ from tui.features.panes import PanesMixin
 from tui.features.postmortem import PostmortemMixin
 from tui.features.runbook import RunbookMixin
 from tui.features.screenshot import ScreenshotMixin
+from tui.features.swarm import SwarmMixin
 from tui.features.toasts import ToastsMixin
 from tui.palette import WarroomCommands
 from tui.screens.help import HelpScreen
@@ -65,6 +66,7 @@ PANES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("containers", ("ContainersPanel",)),
     ("alerts", ("AlertsPanel",)),
     ("metrics", ("MetricsPanel",)),
+    ("swarm", ("SwarmPanel",)),
     ("hosts", ("HostsPanel",)),
     ("logs", ("LogsPanel",)),
     ("timeline", ("TimelinePanel",)),
@@ -100,7 +102,8 @@ class WarroomApp(KeyOrderMixin, ToastsMixin, ScreenshotMixin, PanesMixin, Incide
                  RunbookMixin,
                  NotifyMixin,
                  PostmortemMixin,
-                 ActionsMixin, ContainersLogsMixin, AlertsMixin, MetricsMixin, EscalationMixin):
+                 ActionsMixin, ContainersLogsMixin, AlertsMixin, MetricsMixin, EscalationMixin,
+                 SwarmMixin):
     """One screen: what is broken, since when, and what have we done about it."""
 
     CSS_PATH = "app.tcss"
@@ -179,6 +182,8 @@ class WarroomApp(KeyOrderMixin, ToastsMixin, ScreenshotMixin, PanesMixin, Incide
                 for widget in self.compose_alerts():
                     yield pane(widget)
                 for widget in self.compose_metrics():
+                    yield pane(widget)
+                for widget in self.compose_swarm():
                     yield pane(widget)
                 for widget in self.compose_containers_logs():
                     yield pane(widget)
@@ -326,6 +331,7 @@ class WarroomApp(KeyOrderMixin, ToastsMixin, ScreenshotMixin, PanesMixin, Incide
             self.containers_flush(now)
             self.alerts_flush(now)
             self.metrics_flush(now)
+            self.swarm_flush(now)
             for panel in self.panels(HealthPanel):
                 wide = self.screen_stack[0].has_class("wide")
                 rows = health_rows(self.config, self.store, now, all_children=wide)

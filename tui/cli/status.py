@@ -25,6 +25,7 @@ from tui.cli.status_alerts import render_alerts
 from tui.cli.status_hosts import render_hosts
 from tui.cli.status_json import incident_json, to_json
 from tui.cli.status_metrics import render_metrics
+from tui.cli.status_swarm import render_swarm
 from tui.core.config import Config, ConfigError, find_config, load_config
 from tui.core.docker_model import ContainersSnapshot
 from tui.core.maintenance import in_maintenance
@@ -132,6 +133,7 @@ def render(console: Console, config: Config, store: Store, result: Verdict) -> N
     render_hosts(console, config, store)
     render_alerts(console, config, store)
     render_metrics(console, config, store)
+    render_swarm(console, config, store)
     incident = incident_json(config)
     if incident and "error" not in incident:
         console.print(Text(f"INCIDENT {incident['severity']} {incident['status']}: "

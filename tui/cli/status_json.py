@@ -17,6 +17,7 @@ from typing import Any
 from tui.cli.status_alerts import alerts_json
 from tui.cli.status_hosts import hosts_json
 from tui.cli.status_metrics import metrics_json
+from tui.cli.status_swarm import swarm_json
 from tui.core.config import Config
 from tui.core.docker_model import ContainersSnapshot
 from tui.core.model import utcnow
@@ -51,6 +52,7 @@ def to_json(config: Config, store: Store, result: Verdict) -> dict[str, Any]:
         },
         "alerts": alerts_json(config, store),
         "metrics": metrics_json(config, store),
+        "swarm": swarm_json(config, store),
         "incident": incident_json(config),
         "problems": list(result.problems),
     }

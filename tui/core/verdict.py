@@ -24,6 +24,7 @@ from tui.core.metrics import metric_problems
 from tui.core.model import State, utcnow, worst
 from tui.core.resources import Level, resource_problems
 from tui.core.store import Store
+from tui.core.swarm import swarm_problems
 
 JUST_RESTARTED = 10.0
 """A container its restart policy restarted less than this many seconds ago is crash-looping
@@ -121,6 +122,7 @@ def verdict(config: Config, store: Store, now: dt.datetime | None = None) -> Ver
     _resources(config, store, now, found)
     _alerts(config, store, now, found)
     _metrics(config, store, now, found)
+    _swarm(config, store, now, found)
     if found.checked == 0 and on is None:
         found.unknown.append("nothing checked: no services, containers or color sources "
                              "configured")
@@ -279,6 +281,18 @@ def _metrics(config: Config, store: Store, now: dt.datetime, found: _Found) -> N
         return
     found.checked += 1
     critical, warning, unknown = metric_problems(config, store, now)
+    found.critical.extend(critical)
+    found.warning.extend(warning)
+    found.unknown.extend(unknown)
+
+
+def _swarm(config: Config, store: Store, now: dt.datetime, found: _Found) -> None:
+    """Swarm services (`tui/core/swarm.py`): a `critical` one DOWN pages, else DOWN or
+    DEGRADED warns; a dead manager or no fresh listing UNKNOWN."""
+    if config.swarm is None:
+        return
+    found.checked += 1
+    critical, warning, unknown = swarm_problems(config, store, now)
     found.critical.extend(critical)
     found.warning.extend(warning)
     found.unknown.extend(unknown)

@@ -26,7 +26,8 @@ async def probe_once(config: Config) -> tuple[Store, Verdict]:
     store = Store()
     monitor = Monitor(config, store)
     try:
-        await asyncio.gather(_checks(monitor), _containers(config, store, monitor.ssh))
+        await asyncio.gather(_checks(monitor), _containers(config, store, monitor.ssh),
+                             _swarm(config, store, monitor.ssh))
     finally:
         await monitor.close()
     return store, verdict(config, store)
@@ -60,6 +61,23 @@ async def _containers(config: Config, store: Store, pool: SshPool) -> None:
     finally:
         await probe.close()
     store.put(CONTAINERS, snapshot, watch.stale_seconds(), at=snapshot.at)
+
+
+async def _swarm(config: Config, store: Store, pool: SshPool) -> None:
+    """One listing per swarm manager (the TUI's `SwarmProbe`), bounded like containers."""
+    watch = config.swarm
+    if watch is None:
+        return
+    from probes.swarm import SwarmProbe
+    from tui.core.swarm import STORE_KIND as SWARM
+
+    probe = SwarmProbe(watch, lambda snap: None, ssh_pool=pool)
+    probe.start()
+    try:
+        snapshot = await probe.answered(watch.timeout * 4 + 4)
+    finally:
+        await probe.close()
+    store.put(SWARM, snapshot, watch.stale_seconds(), at=snapshot.at)
 
 
 def _timed_out(snapshot: ContainersSnapshot, deadline: float) -> ContainersSnapshot:

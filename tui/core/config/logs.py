@@ -58,12 +58,17 @@ class LogSource:
     kind = "docker":  `container` (name or id) on `host`: follow, `tail` lines back, `since`.
     kind = "file":    `path` on `host` (local, or over SSH), followed across rotation.
     kind = "command": `argv` run locally or on `host`; stdout and stderr lines.
+    kind = "swarm-service": `service` on the manager `host`, every task merged, each line
+                      prefixed with its task (`name.slot`) (`probes/logs_swarm.py`).
     """
 
-    kind: Literal["docker", "file", "command"]
+    kind: Literal["docker", "file", "command", "swarm-service"]
     name: str | None = None
     host: str = "local"
     container: str | None = None
+    service: str | None = None
+    """For kind = "swarm-service": the service (name or id) whose tasks' logs are merged
+    (`docker service logs -f`; `host` is a swarm manager)."""
     path: str | None = None
     argv: tuple[str, ...] = ()
     shell: bool = False
@@ -82,11 +87,13 @@ class LogSource:
     def tag(self) -> str:
         if self.name:
             return self.name
-        target = {"docker": self.container, "file": self.path, "command": " ".join(self.argv)}
+        target = {"docker": self.container, "file": self.path, "command": " ".join(self.argv),
+                  "swarm-service": self.service}
         return (target[self.kind] or self.kind)[:32]
 
     def _check(self) -> list[tuple[str, str]]:
-        need = {"docker": "container", "file": "path", "command": "argv"}[self.kind]
+        need = {"docker": "container", "file": "path", "command": "argv",
+                "swarm-service": "service"}[self.kind]
         if not getattr(self, need):
             return [(need, f"is required when kind = {self.kind!r}")]
         for key in ("shell", "restart"):

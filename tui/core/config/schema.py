@@ -24,6 +24,7 @@ from .notify import NotifyTarget
 from .resources import ResourcesConfig
 from .runbooks import RunbooksConfig
 from .services import Service
+from .swarm import SwarmConfig
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ class Config:
     notify: tuple[NotifyTarget, ...] = ()
     prometheus: PrometheusDefaults | None = None
     metrics: tuple[MetricRow, ...] = ()
+    swarm: SwarmConfig | None = None
     source: str = field(default="<memory>", metadata={"key": "__source__"})
     base_dir: str = field(default=".", metadata={"key": "__base_dir__"})
 

@@ -37,6 +37,9 @@ def config_issues(config: Config) -> list[tuple[str, str]]:
     for i, name in enumerate(config.resources.hosts if config.resources else ()):
         if name != "local" and name not in config.hosts:
             issues.append((f"resources.hosts[{i}]", _unknown_host(name, config)))
+    for i, name in enumerate(config.swarm.hosts if config.swarm else ()):
+        if name != "local" and name not in config.hosts:
+            issues.append((f"swarm.hosts[{i}]", _unknown_host(name, config)))
     for i, log in enumerate(config.logs.sources if config.logs else ()):
         if log.host != "local" and log.host not in config.hosts:
             issues.append((f"logs.sources[{i}].host", _unknown_host(log.host, config)))

@@ -1,0 +1,473 @@
+"""Docker Swarm services: one watcher per manager, merged snapshots, and the service actions.
+
+Per manager (the local engine, or a remote one's socket forwarded over the host's one pooled
+SSH connection): a listing is three calls — services, every task (ONE call, not one per
+service) and nodes (names) — made in this watcher's own threads, each bounded by the client
+timeout. One events stream per manager (services and nodes, and the manager's own task
+containers dying or starting) only marks the listing dirty; a burst is re-listed once
+(debounced). A periodic reconcile re-lists every `interval` whatever the events said (a
+remote worker's task failing raises no service event). No per-service polling.
+
+When a manager stops answering its rows are kept, the snapshot marks it unreachable since
+when (the core shows its services UNKNOWN) and the watcher reconnects with backoff; another
+manager never waits for it. Every text from the engine is sanitized and bounded here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import copy
+import random
+import threading
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Literal
+
+from tui.core.config.swarm import SwarmConfig
+from tui.core.docker_model import CONNECTING, EngineStatus, parse_time
+from tui.core.model import utcnow
+from tui.core.sanitize import one_line
+from tui.core.swarm import MAX_TASKS, SwarmService, SwarmSnapshot, SwarmTask, image_parts
+from tui.core.tasks import cancel_and_wait
+
+Action = Literal["rollback", "restart", "scale"]
+ACTIONS: tuple[Action, ...] = ("rollback", "restart", "scale")
+BaseUrl = Callable[[], Awaitable[str | None]]
+DEBOUNCE = 0.3
+MAX_BACKOFF = 30.0
+MAX_SERVICES = 2000
+CONTAINER_EVENTS = ("start", "die", "kill", "oom", "destroy", "health_status")
+SETTLE = 10.0
+"""After an event, re-list every second for this long while a task is on its way or an
+update runs (the manager records task states after the container events)."""
+TRANSITIONAL = ("new", "pending", "assigned", "accepted", "preparing", "ready", "starting")
+
+
+class SwarmActionError(Exception):
+    """A service action could not be done (message fit for the user)."""
+
+
+def _text(value: Any, limit: int = 200) -> str:
+    return one_line(str(value or ""))[:limit]
+
+
+def _reason(exc: BaseException) -> str:
+    text = one_line(str(exc) or type(exc).__name__)
+    if "Connection refused" in text or "No such file" in text:
+        return "connection refused"
+    if "timed out" in text.lower() or isinstance(exc, TimeoutError):
+        return "timed out"
+    return text[:160]
+
+
+def build_services(host: str, config: SwarmConfig, services: list[dict[str, Any]],
+                   tasks: list[dict[str, Any]], nodes: list[dict[str, Any]]
+                   ) -> list[SwarmService]:
+    """Rows from one manager's listing (pure: tested without an engine)."""
+    node_names = {n.get("ID"): _text((n.get("Description") or {}).get("Hostname")
+                                     or n.get("ID", "")[:12], 64) for n in nodes}
+    by_service: dict[str, list[dict[str, Any]]] = {}
+    for task in tasks:
+        by_service.setdefault(task.get("ServiceID") or "", []).append(task)
+    rows = []
+    for item in services[:MAX_SERVICES]:
+        spec = item.get("Spec") or {}
+        name = _text(spec.get("Name"), 120)
+        if not config.selects(name, spec.get("Labels") or {}):
+            continue
+        own = by_service.get(item.get("ID") or "", [])
+        mode_spec = spec.get("Mode") or {}
+        running = sum(1 for t in own if (t.get("Status") or {}).get("State") == "running"
+                      and t.get("DesiredState") == "running")
+        if "Replicated" in mode_spec:
+            mode, desired = "replicated", int((mode_spec["Replicated"] or {}).get("Replicas")
+                                              or 0)
+        elif "Global" in mode_spec:
+            mode = "global"
+            desired = len({t.get("NodeID") for t in own if t.get("DesiredState") == "running"})
+        else:
+            mode, desired = _text(next(iter(mode_spec), "?"), 20).lower(), 0
+        status = item.get("ServiceStatus") or {}
+        if mode == "global" and "DesiredTasks" in status:
+            desired = int(status["DesiredTasks"] or 0)
+        template = spec.get("TaskTemplate") or {}
+        image, digest = image_parts(_text((template.get("ContainerSpec") or {}).get("Image"),
+                                          300))
+        previous = ((item.get("PreviousSpec") or {}).get("TaskTemplate") or {})
+        prev_image = _text((previous.get("ContainerSpec") or {}).get("Image"), 300)
+        update = item.get("UpdateStatus") or {}
+        rows.append(SwarmService(
+            host=host, id=_text(item.get("ID"), 64), name=name, mode=mode, running=running,
+            desired=desired, image=image, digest=digest,
+            update_state=_text(update.get("State"), 40),
+            update_message=_text(update.get("Message"), 300),
+            previous_image=prev_image, force_update=int(template.get("ForceUpdate") or 0),
+            tasks=_not_running(own, mode, node_names),
+        ))
+    rows.sort(key=lambda r: r.name)
+    return rows
+
+
+def _not_running(tasks: list[dict[str, Any]], mode: str, nodes: dict[str, str]
+                 ) -> tuple[SwarmTask, ...]:
+    """The newest task of each slot (replicated) or node (global) when it is not running,
+    newest first, at most MAX_TASKS. Older history (tasks already replaced) is not shown."""
+    newest: dict[str, dict[str, Any]] = {}
+    for task in tasks:
+        slot = str(task.get("Slot") or "") if mode == "replicated" else task.get("NodeID") or ""
+        when = (task.get("Status") or {}).get("Timestamp") or task.get("CreatedAt") or ""
+        old = newest.get(slot)
+        if old is None or when > ((old.get("Status") or {}).get("Timestamp") or ""):
+            newest[slot] = task
+    out = []
+    for slot, task in newest.items():
+        status = task.get("Status") or {}
+        if status.get("State") == "running":
+            continue
+        error = status.get("Err") or ""
+        if not error and status.get("State") in ("failed", "rejected"):
+            error = status.get("Message") or ""
+        node = nodes.get(task.get("NodeID"), _text(task.get("NodeID"), 12) or "-")
+        out.append(SwarmTask(slot=_text(slot if mode == "replicated" else node, 64), node=node,
+                             desired=_text(task.get("DesiredState"), 20),
+                             state=_text(status.get("State"), 20), error=_text(error, 200),
+                             at=parse_time(status.get("Timestamp"))))
+    out.sort(key=lambda t: t.at.timestamp() if t.at else 0.0, reverse=True)
+    return tuple(out[:MAX_TASKS])
+
+
+class SwarmWatcher:
+    """Keeps `rows` and `status` current for one manager; never raises."""
+
+    def __init__(self, host: str, config: SwarmConfig, on_change: Callable[[], None],
+                 base_url: BaseUrl | None = None) -> None:
+        self.host, self.config, self.on_change, self.base_url = host, config, on_change, base_url
+        self.rows: list[SwarmService] = []
+        self.status = EngineStatus(host, False, utcnow(), CONNECTING)
+        self.api_calls = 0
+        self.listings = 0
+        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix=f"swarm-{host}")
+        self._api: Any = None
+        self._stop_events: Callable[[], None] | None = None
+        self._events_thread: threading.Thread | None = None
+        self._wake = asyncio.Event()
+        self._dirty = False
+        self._settling = False
+        self._ended: str | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._closing = False
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name=f"swarm-watch-{self.host}")
+
+    async def close(self) -> None:
+        self._closing = True
+        if self._task is not None:
+            await cancel_and_wait([self._task], kick=self._wake.set)
+        await self._disconnect()
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    async def call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        loop = asyncio.get_running_loop()
+        self.api_calls += 1
+        future = loop.run_in_executor(self._pool, lambda: fn(*args, **kwargs))
+        return await asyncio.wait_for(future, self.config.timeout + 2)
+
+    @property
+    def api(self) -> Any:
+        if self._api is None:
+            raise SwarmActionError(f"{self.host}: manager not connected ({self.status.error})")
+        return self._api
+
+    async def _run(self) -> None:
+        backoff = 1.0
+        while not self._closing:
+            try:
+                await self._connect()
+                since = int(utcnow().timestamp()) - 1
+                self._start_events(since)
+                self._set_status(True, None)
+                await self.relist()
+                backoff = 1.0
+                await self._serve()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                self._set_status(False, _reason(exc))
+            finally:
+                await self._disconnect()
+            if self._closing:
+                break
+            await asyncio.sleep(backoff * random.uniform(0.8, 1.2))
+            backoff = min(backoff * 2, max(1.0, min(MAX_BACKOFF, self.config.interval)))
+
+    async def _connect(self) -> None:
+        import docker
+
+        url = await asyncio.wait_for(self.base_url(), self.config.timeout * 3) \
+            if self.base_url else None
+        timeout = self.config.timeout
+
+        def make() -> Any:
+            if url:
+                api = docker.APIClient(base_url=url, timeout=timeout, version="auto")
+            else:
+                api = docker.APIClient(timeout=timeout, **docker.utils.kwargs_from_env())
+            try:
+                swarm = (api.info().get("Swarm") or {})
+                if not swarm.get("ControlAvailable"):
+                    state = swarm.get("LocalNodeState") or "?"
+                    raise RuntimeError(f"not a swarm manager (swarm state: {state})")
+            except Exception:
+                api.close()
+                raise
+            return api
+
+        self.api_calls += 2
+        self._api = await asyncio.wait_for(
+            asyncio.get_running_loop().run_in_executor(self._pool, make), timeout * 2 + 2)
+
+    async def _disconnect(self) -> None:
+        stop, api, thread = self._stop_events, self._api, self._events_thread
+        self._stop_events = self._api = self._events_thread = None
+        if stop is not None:
+            stop()
+        if api is not None:
+            with contextlib.suppress(Exception):
+                api.close()
+        if thread is not None:
+            for _ in range(100):
+                if not thread.is_alive():
+                    break
+                await asyncio.sleep(0.02)
+
+    async def relist(self) -> None:
+        """One listing: services, all tasks, nodes (three calls)."""
+        api = self.api
+        services = await self.call(api.services, status=True)
+        tasks = await self.call(api.tasks)
+        nodes = await self.call(api.nodes)
+        self.rows = build_services(self.host, self.config, services, tasks, nodes)
+        self._settling = any((t.get("Status") or {}).get("State") in TRANSITIONAL
+                             and t.get("DesiredState") in ("running", "shutdown")
+                             for t in tasks) or any(r.update_state in ("updating",
+                                                    "rollback_started") for r in self.rows)
+        self.listings += 1
+        self.on_change()
+
+    async def _serve(self) -> None:
+        loop = asyncio.get_running_loop()
+        next_reconcile = loop.time() + self.config.interval
+        settle_until = loop.time() + SETTLE
+        while not self._closing:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), max(0.0, next_reconcile - loop.time()))
+            self._wake.clear()
+            if self._ended is not None:
+                raise RuntimeError(self._ended)
+            if self._dirty or loop.time() >= next_reconcile:
+                if self._dirty:
+                    await asyncio.sleep(DEBOUNCE)  # a burst of events: one listing
+                    settle_until = loop.time() + SETTLE
+                self._dirty = False
+                await self.relist()
+                next_reconcile = loop.time() + self.config.interval
+                if loop.time() < settle_until and self._settling:
+                    # a task the event started is still on its way (the manager records
+                    # "running" after the container's start event): look again soon
+                    next_reconcile = min(next_reconcile, loop.time() + 1.0)
+
+    def _start_events(self, since: int) -> None:
+        api, loop = self.api, asyncio.get_running_loop()
+        self._ended = None
+        guard = threading.Lock()
+        holder: dict[str, Any] = {}
+
+        def mark(ended: str | None) -> None:
+            if holder.get("cancelled"):
+                return
+            if ended is not None:
+                self._ended = ended
+            self._dirty = True
+            self._wake.set()
+
+        def pump() -> None:
+            ended = "events stream ended"
+            try:
+                stream = api.events(decode=True, since=since,
+                                    filters={"type": ["service", "node", "container"]})
+                with guard:
+                    if holder.get("cancelled"):
+                        stream.close()
+                        return
+                    holder["stream"] = stream
+                for event in stream:
+                    if event.get("Type") == "container":
+                        attrs = (event.get("Actor") or {}).get("Attributes") or {}
+                        if ("com.docker.swarm.service.id" not in attrs
+                                or event.get("Action") not in CONTAINER_EVENTS):
+                            continue
+                    loop.call_soon_threadsafe(mark, None)
+            except Exception as exc:
+                ended = _reason(exc)
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(mark, ended)
+
+        def cancel() -> None:
+            with guard:
+                holder["cancelled"] = True
+                stream = holder.pop("stream", None)
+            if stream is not None:
+                with contextlib.suppress(Exception):
+                    stream.close()
+
+        self.api_calls += 1
+        self._stop_events = cancel
+        self._events_thread = threading.Thread(target=pump, name=f"swarm-events-{self.host}",
+                                               daemon=True)
+        self._events_thread.start()
+
+    def _set_status(self, reachable: bool, error: str | None) -> None:
+        old = self.status
+        since = old.since if old.reachable == reachable else utcnow()
+        self.status = EngineStatus(self.host, reachable, since, error, self.api_calls)
+        self.on_change()
+
+    # -- actions ----------------------------------------------------------------------------
+    async def act(self, name: str, action: Action, replicas: int | None = None) -> str:
+        """Rollback to the previous spec, restart (bump ForceUpdate) or scale `name`."""
+        import docker.errors
+
+        if not self.status.reachable:
+            raise SwarmActionError(f"{self.host}: manager unreachable ({self.status.error})")
+        api = self.api
+        try:
+            info = await self.call(api.inspect_service, name)
+        except docker.errors.NotFound:
+            raise SwarmActionError(f"{self.host}: no service named {name!r}") from None
+        spec = copy.deepcopy(info.get("Spec") or {})
+        params: dict[str, Any] = {"version": int((info.get("Version") or {}).get("Index") or 0)}
+        if action == "rollback":
+            if not info.get("PreviousSpec"):
+                raise SwarmActionError(f"{name} has no previous spec to roll back to")
+            params["rollback"] = "previous"
+            params["registryAuthFrom"] = "previous-spec"
+            done = "rollback to the previous spec started"
+        elif action == "restart":
+            template = spec.setdefault("TaskTemplate", {})
+            template["ForceUpdate"] = int(template.get("ForceUpdate") or 0) + 1
+            done = f"restart started (ForceUpdate {template['ForceUpdate']})"
+        elif action == "scale":
+            if "Replicated" not in (spec.get("Mode") or {}):
+                raise SwarmActionError(f"{name} is not a replicated service: cannot scale it")
+            if replicas is None or not 0 <= replicas <= 10_000:
+                raise SwarmActionError("scale needs a number of replicas (0-10000)")
+            spec["Mode"]["Replicated"]["Replicas"] = replicas
+            done = f"scaled to {replicas}"
+        else:
+            raise SwarmActionError(f"unknown service action {action!r}")
+
+        def post() -> Any:
+            url = api._url("/services/{0}/update", info["ID"])
+            return api._result(api._post_json(url, data=spec, params=params), json=True)
+
+        try:
+            answer = await self.call(post)
+        except Exception as exc:
+            raise SwarmActionError(f"{self.host}: {action} {name} failed: "
+                                   f"{_reason(exc)}") from None
+        warnings = [_text(w, 120) for w in (answer or {}).get("Warnings") or []
+                    if "could not be accessed on a registry" not in str(w)]
+        self._dirty = True
+        self._wake.set()
+        return f"{self.host}: {name}: {done}" + (f" ({'; '.join(warnings)})" if warnings else "")
+
+
+class SwarmProbe:
+    """Watches the configured managers; publishes merged `SwarmSnapshot`s."""
+
+    def __init__(self, config: SwarmConfig, on_snapshot: Callable[[SwarmSnapshot], None],
+                 ssh_pool: Any = None, min_interval: float = 0.25) -> None:
+        self.config, self.on_snapshot, self.min_interval = config, on_snapshot, min_interval
+        self.watchers: dict[str, SwarmWatcher] = {}
+        for host in config.hosts:
+            base_url = None
+            if host != "local":
+                if ssh_pool is None:
+                    raise ValueError(f"manager {host!r} needs an SSH pool")
+                base_url = _forwarder(ssh_pool, host)
+            self.watchers[host] = SwarmWatcher(host, config, self._changed, base_url)
+        self._pending: asyncio.TimerHandle | None = None
+        self._last = 0.0
+        self.last: SwarmSnapshot | None = None
+
+    def start(self) -> None:
+        for watcher in self.watchers.values():
+            watcher.start()
+
+    async def close(self) -> None:
+        if self._pending is not None:
+            self._pending.cancel()
+            self._pending = None
+        await asyncio.gather(*(w.close() for w in self.watchers.values()))
+
+    def snapshot(self) -> SwarmSnapshot:
+        seen: set[str] = set()
+        rows = []
+        ordered = sorted(self.watchers.values(), key=lambda w: not w.status.reachable)
+        for watcher in ordered:  # a service seen by two managers of one swarm: shown once
+            for row in watcher.rows:
+                if row.id not in seen:
+                    seen.add(row.id)
+                    rows.append(row)
+        rows.sort(key=lambda r: (r.name, r.host))
+        managers = tuple(w.status for w in self.watchers.values())
+        return SwarmSnapshot(tuple(rows), managers, utcnow())
+
+    def _changed(self) -> None:
+        if self._pending is not None:
+            return
+        loop = asyncio.get_running_loop()
+        wait = self._last + self.min_interval - loop.time()
+        if wait <= 0:
+            self._publish()
+        else:
+            self._pending = loop.call_later(wait, self._publish)
+
+    def _publish(self) -> None:
+        self._pending = None
+        self._last = asyncio.get_running_loop().time()
+        self.last = self.snapshot()
+        self.on_snapshot(self.last)
+
+    async def act(self, host: str, name: str, action: Action, replicas: int | None = None
+                  ) -> str:
+        if action not in ACTIONS:
+            raise SwarmActionError(f"unknown service action {action!r}")
+        watcher = self.watchers.get(host)
+        if watcher is None:
+            raise SwarmActionError(f"manager {host!r} is not watched")
+        return await watcher.act(name, action, replicas)
+
+    async def answered(self, deadline: float) -> SwarmSnapshot:
+        """Wait until every manager answered (or failed) once, at most `deadline` seconds
+        (`warroom status`); managers still connecting then say so."""
+        import dataclasses
+
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(deadline):
+                while not all(w.listings or (w.status.error and w.status.error != CONNECTING)
+                              for w in self.watchers.values()):
+                    await asyncio.sleep(0.05)
+        snap = self.snapshot()
+        managers = tuple(m if m.reachable or m.error != CONNECTING else dataclasses.replace(
+            m, error=f"no answer within {deadline:.0f} s") for m in snap.managers)
+        return dataclasses.replace(snap, managers=managers)
+
+
+def _forwarder(pool: Any, host: str) -> BaseUrl:
+    async def base_url() -> str:
+        return f"unix://{await pool.forward_docker(host)}"
+
+    return base_url
