@@ -172,6 +172,8 @@ def key_event(entry: Entry) -> bool:
         return d.get("op") != "set" or "start" in d
     if entry.kind == "check":
         return d.get("new") in ("DOWN", "DEGRADED", "OK") and d.get("old") is not None
+    if entry.kind == "notify":  # a status update's result per target, not the entry ahead
+        return d.get("outcome") in ("sent", "failed")
     return entry.kind in ("color", "container", "alert", "escalation") or action_result(entry)
 
 
