@@ -47,6 +47,7 @@ from tui.core.store import Store
 if TYPE_CHECKING:
     from probes.docker_probe import ContainersProbe
     from probes.logs import LogHub
+    from probes.swarm import SwarmProbe
 
 OnLogLines = Callable[[list[LogLine], int], None]
 """`on_log_lines(batch, dropped)`: a batch of new lines and how many were dropped so far."""
@@ -65,6 +66,7 @@ class Monitor:
         self.on_log_lines = on_log_lines
         self.containers: ContainersProbe | None = None
         self.logs: LogHub | None = None
+        self.swarm: SwarmProbe | None = None
         self.clients = HttpClients()
         self.scheduler = Scheduler()
         for service in config.services:
@@ -218,6 +220,15 @@ class Monitor:
                 config.containers, lambda snap: self.store.put(CONTAINERS, snap, stale),
                 ssh_pool=self.ssh)
             self.containers.start()
+        if config.swarm is not None and self.swarm is None:
+            from probes.swarm import SwarmProbe
+            from tui.core.swarm import STORE_KIND as SWARM
+
+            stale = config.swarm.stale_seconds()
+            self.swarm = SwarmProbe(config.swarm, lambda snap: self.store.put(SWARM, snap, stale,
+                                                                              at=snap.at),
+                                    ssh_pool=self.ssh)
+            self.swarm.start()
         if config.logs is not None and config.logs.sources and self.logs is None:
             from probes.logs import LogHub
 
@@ -229,6 +240,13 @@ class Monitor:
         if self.containers is None:
             raise RuntimeError("no containers are watched")
         return await self.containers.act(host, name, action)  # type: ignore[arg-type]
+
+    async def swarm_action(self, host: str, name: str, action: str, replicas: int | None
+                           ) -> str:
+        """Rollback, restart or scale a swarm service (the executor guards and audits)."""
+        if self.swarm is None:
+            raise RuntimeError("no swarm is watched")
+        return await self.swarm.act(host, name, action, replicas)  # type: ignore[arg-type]
 
     async def silence(self, request: SilenceRequest) -> str:
         """Create the silence on the first of its Alertmanagers that accepts it (one HA
@@ -289,6 +307,8 @@ class Monitor:
 
     def refresh(self, names: set[str] | None = None) -> None:
         self.scheduler.refresh_now(names)
+        if self.containers is not None and (names is None or CONTAINERS in names):
+            self.containers.refresh()  # every host re-reads its containers, independently
 
     async def run_once(self) -> None:
         await self.scheduler.run_all_once()
@@ -296,7 +316,7 @@ class Monitor:
     async def close(self) -> None:
         """Stop everything and close the SSH connections (after the actions have stopped)."""
         await self.scheduler.stop()
-        for stream in (self.containers, self.logs):
+        for stream in (self.containers, self.logs, self.swarm):
             if stream is not None:
                 with contextlib.suppress(Exception):
                     await stream.close()
