@@ -59,6 +59,8 @@ from widgets.timeline import TimelinePanel
 
 WIDE = 120
 """From this many columns on, the side panels sit beside the main column."""
+TALL = 50
+"""From this many rows on (and wide), the health panel lists every dependency, OK or not."""
 
 PANES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("overview", ("ColorPanel", "IncidentClockPanel")),
@@ -187,12 +189,12 @@ class WarroomApp(KeyOrderMixin, ToastsMixin, ScreenshotMixin, PanesMixin, Incide
                     yield pane(widget)
                 for widget in self.compose_containers_logs():
                     yield pane(widget)
-                for widget in self.compose_runbook():
-                    yield pane(widget)
             with Vertical(id="side"):  # wide: the side column (narrow: panes like the rest)
                 if self.config.color:
                     yield pane(ColorPanel())
                 yield pane(IncidentClockPanel())
+                for widget in self.compose_runbook():  # the steps beside the clock
+                    yield pane(widget)
                 if self.config.resources is not None:
                     yield pane(HostsPanel())
                 yield pane(TimelinePanel())
@@ -334,7 +336,10 @@ class WarroomApp(KeyOrderMixin, ToastsMixin, ScreenshotMixin, PanesMixin, Incide
             self.swarm_flush(now)
             for panel in self.panels(HealthPanel):
                 wide = self.screen_stack[0].has_class("wide")
-                rows = health_rows(self.config, self.store, now, all_children=wide)
+                # every dependency row only when there is room for them (else the failing
+                # ones): at 120x40 they pushed the containers panel off the screen
+                tall = wide and self.size.height >= TALL
+                rows = health_rows(self.config, self.store, now, all_children=tall)
                 panel.show(rows, narrow=not wide)
             for panel in self.panels(ColorPanel):
                 panel.show(color_view(self.config, self.store, now))
