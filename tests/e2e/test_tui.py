@@ -205,7 +205,7 @@ def test_note_appears_in_timeline_and_journal_and_resize_keeps_screen_intact(
         if width >= WIDE:
             ready = has_all("Active color", "Timeline", "HOST", "e2e-n1")
         else:
-            ready = has_all(" 1 overview", "e2e-n1")
+            ready = has_all(" 1 over", "e2e-n1")  # names cut when they do not fit
         screen = wait_screen(tui, lambda s, r=ready: r(s) and health_ready(s)
                              and "note saved" not in s,  # the toast lies over the footer 3 s
                              f"the layout at {width}x{height}")
