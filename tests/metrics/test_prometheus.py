@@ -282,3 +282,21 @@ def test_headers_go_only_to_the_prometheus_origin(http_server: HttpServer) -> No
     assert read(config, 0).error is None and read(config, 1).error is None
     sent = [headers.get("Authorization") for _m, _path, headers, _b in http_server.requests]
     assert sent == ["Bearer s3cret"] * 2 + [None] * 2  # the row on another origin: none
+
+
+@pytest.mark.parametrize(("live", "code"), [("blue", Exit.WARNING), ("green", Exit.CRITICAL)])
+def test_a_row_of_the_idle_color_only_warns(prometheus: Prometheus, tmp_path: Path, live: str,
+                                            code: Exit) -> None:
+    """The idle color serves no traffic: its 5xx (its failing health checks) must not page
+    — the verdict once stayed CRITICAL after a rollback because of them."""
+    prometheus.exporter.set("wr_idle_5xx", 3)
+    prometheus.wait_value("wr_idle_5xx", 3)
+    state = tmp_path / "color.state"
+    state.write_text(f"active={live}\n")
+    color = f'[color]\n[[color.sources]]\nkind = "state_file"\npath = "{state}"\n'
+    text = config_for(prometheus.url, row("5xx-green", "wr_idle_5xx",
+                                          'critical = 1\ncolor = "green"'), prometheus=color)
+    _, views, result = views_of(text)
+    assert views["5xx-green"].state is MetricState.CRITICAL and result is code
+    with pytest.raises(ConfigError, match=r"metrics\[0\]\.color.*'purple'"):
+        parse_config(text.replace('color = "green"', 'color = "purple"'), env={})

@@ -149,17 +149,22 @@ def metric_views(config: Config, store: Store, now: dt.datetime | None = None
     return tuple(out)
 
 
-def metric_problems(config: Config, store: Store, now: dt.datetime | None = None
-                    ) -> tuple[list[str], list[str], list[str]]:
+def metric_problems(config: Config, store: Store, now: dt.datetime | None = None,
+                    live: str | None = None) -> tuple[list[str], list[str], list[str]]:
     """(critical, warning, unknown) lines for the verdict. A CRITICAL row with
-    `critical_in_verdict = false` counts as WARNING; STALE counts as UNKNOWN."""
+    `critical_in_verdict = false`, or measuring a `color` that is not the `live` one (the
+    idle color serves no traffic), counts as WARNING; STALE counts as UNKNOWN."""
     critical: list[str] = []
     warning: list[str] = []
     unknown: list[str] = []
     for view in metric_views(config, store, now):
         line = f"metric {view.row.name} {view.state.value}: {view.reason}"
+        idle = view.row.color is not None and live is not None and view.row.color != live
+        if idle:
+            line += f" (idle {view.row.color})"
         if view.state is MetricState.CRITICAL:
-            (critical if view.row.critical_in_verdict else warning).append(line)
+            pages = view.row.critical_in_verdict and not idle
+            (critical if pages else warning).append(line)
         elif view.state is MetricState.WARNING:
             warning.append(line)
         elif view.state is not MetricState.OK:

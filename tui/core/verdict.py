@@ -121,7 +121,7 @@ def verdict(config: Config, store: Store, now: dt.datetime | None = None) -> Ver
     _maintenance_check(config, store, now, found)
     _resources(config, store, now, found)
     _alerts(config, store, now, found)
-    _metrics(config, store, now, found)
+    _metrics(config, store, now, live, found)
     _swarm(config, store, now, found)
     if found.checked == 0 and on is None:
         found.unknown.append("nothing checked: no services, containers or color sources "
@@ -274,13 +274,14 @@ def _alerts(config: Config, store: Store, now: dt.datetime, found: _Found) -> No
     found.unknown.extend(unknown)
 
 
-def _metrics(config: Config, store: Store, now: dt.datetime, found: _Found) -> None:
-    """`[[metrics]]` rows (`tui/core/metrics.py`): by their thresholds; a Prometheus error,
-    no data or no fresh value UNKNOWN."""
+def _metrics(config: Config, store: Store, now: dt.datetime, live: str | None,
+             found: _Found) -> None:
+    """`[[metrics]]` rows (`tui/core/metrics.py`): by their thresholds (a row of the idle
+    color only warns); a Prometheus error, no data or no fresh value UNKNOWN."""
     if not config.metrics:
         return
     found.checked += 1
-    critical, warning, unknown = metric_problems(config, store, now)
+    critical, warning, unknown = metric_problems(config, store, now, live)
     found.critical.extend(critical)
     found.warning.extend(warning)
     found.unknown.extend(unknown)

@@ -213,12 +213,13 @@ def _metric_rows() -> list[dict[str, Any]]:
     for c in files.COLORS:
         rows.append({
             "name": f"5xx-{c}", "unit": "err/s", "format": ".2f", "warn": 0.1, "critical": 0.5,
+            "color": c,  # idle, its failing health checks only warn
             "query": f'sum(rate(demo_http_requests_total{{color="{c}",code=~"5..|reset"}}'
                      f"[{RATE_WINDOW}])) or vector(0)"})
     for c in files.COLORS:
         rows.append({
             "name": f"p95-{c}", "unit": "ms", "format": ".0f", "warn": 500.0,
-            "critical": 2000.0,
+            "critical": 2000.0, "color": c,
             "query": "1000 * histogram_quantile(0.95, sum by (le) (rate("
                      f'demo_http_request_duration_seconds_bucket{{color="{c}"}}[1m])))'})
     rows.append({"name": "requests", "unit": "req/s", "format": ".1f",

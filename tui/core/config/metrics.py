@@ -19,6 +19,7 @@ below = false                                  # true: thresholds trip at/below 
 window = 1800                                  # seconds of history drawn as a sparkline
 step = 30                                      # seconds between its points
 critical_in_verdict = true                     # false: a CRITICAL row counts as WARNING
+color = "blue"                                 # the color it measures: idle, it only warns
 ```
 A row without `url` uses `[prometheus].url`; `headers` are sent only to that URL's origin
 (scheme, host and port), never to a row pointing elsewhere.
@@ -89,6 +90,9 @@ class MetricRow:
     timeout: float | None = field(default=None, metadata=check(checks.positive))
     stale_after: float | None = field(default=None, metadata=check(checks.positive))
     critical_in_verdict: bool = True
+    color: str | None = None
+    """The blue/green color this row measures: while that color is idle (serves no traffic)
+    a CRITICAL row counts as WARNING, like the idle color's own checks."""
 
     def _check(self) -> list[tuple[str, str]]:
         issues: list[tuple[str, str]] = []

@@ -48,6 +48,10 @@ def config_issues(config: Config) -> list[tuple[str, str]]:
     issues.extend(alert_source_issues(config.alerts))
     issues.extend(runbook_issues(config))
     issues.extend(metric_issues(config.metrics, config.prometheus))
+    for i, row in enumerate(config.metrics):
+        if row.color and row.color not in colors:
+            issues.append((f"metrics[{i}].color",
+                           f"{row.color!r} is not one of the colors {colors or '(none)'}"))
     issues.extend(notify_issues(config.notify))
     return issues
 
