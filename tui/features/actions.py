@@ -9,16 +9,19 @@ while an action runs. Run updates arrive as immutable `ActionUpdate` messages.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tui.core.attempts import Run
 from tui.core.incident import ActiveJournal
 from tui.engine.actions import Executor
 from tui.engine.actions.operator import OperatorMode
 from tui.features.base import WarroomBase
 from tui.features.messages import ActionUpdate
-from tui.screens.arm import arm_screen, quit_screen
-from tui.screens.confirm import ConfirmResult, plan_screen
 from widgets.actions import ActionsPanel, LegendRow
 from widgets.header import Banner
+
+if TYPE_CHECKING:  # the dialogs are imported when first opened (start-up time)
+    from tui.screens.confirm import ConfirmResult
 
 
 class ActionsMixin(WarroomBase):
@@ -143,6 +146,8 @@ class ActionsMixin(WarroomBase):
             self._shown_run = run
             self.post_message(ActionUpdate(run.view()))
 
+        from tui.screens.confirm import plan_screen
+
         self.push_screen(plan_screen(plan, executor), decided)
 
     def action_arm(self) -> None:
@@ -164,6 +169,8 @@ class ActionsMixin(WarroomBase):
                 self._actions_tick()
 
         keys = [(a.key, a.name) for a in self.config.actions]
+        from tui.screens.arm import arm_screen
+
         self.push_screen(arm_screen(env.name, env.production, self.config.operator.arm_minutes,
                                    keys), decided)
 
@@ -189,5 +196,7 @@ class ActionsMixin(WarroomBase):
             if result is not None:
                 await self.executor.shutdown()
                 self.exit()
+
+        from tui.screens.arm import quit_screen
 
         self.push_screen(quit_screen(running), decided)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from functools import partial
+from typing import TYPE_CHECKING
 
 from textual.widget import Widget
 
@@ -18,9 +19,10 @@ from tui.core.alerts import Alert, AlertsView, AlertWatch, alerts_view
 from tui.core.model import utcnow
 from tui.core.silences import Silence, SilenceRequest
 from tui.features.base import WarroomBase
-from tui.screens.silence import SilenceAnswer, SilenceScreen
-from tui.screens.silences import ExpireSilenceScreen
 from widgets.alerts import AlertsPanel
+
+if TYPE_CHECKING:  # the dialogs are imported when first opened (start-up time)
+    from tui.screens.silence import SilenceAnswer
 
 
 class AlertsMixin(WarroomBase):
@@ -83,6 +85,8 @@ class AlertsMixin(WarroomBase):
                             exit_on_error=False)
             return
         env = self.config.environment
+        from tui.screens.silence import SilenceScreen
+
         screen = SilenceScreen(alert.name, alert.labels, alert.sources, author,
                                production=env.name if env.production else None)
 
@@ -130,6 +134,8 @@ class AlertsMixin(WarroomBase):
         if self.dialog_active():
             return  # another dialog opened while Alertmanager answered
         env = self.config.environment
+        from tui.screens.silences import ExpireSilenceScreen
+
         screen = ExpireSilenceScreen(own, len(active) - len(own), author, utcnow(),
                                      production=env.name if env.production else None,
                                      unanswered=tuple(unanswered))

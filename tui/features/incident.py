@@ -14,13 +14,10 @@ import datetime as dt
 import os
 from collections.abc import Callable
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui.core.alerts import alerts_view
 from tui.core.incident import Declaration, IncidentError, Incidents, IncidentState, ops
-from tui.core.incident.export_common import describe
-from tui.core.incident.export_postmortem import postmortem
-from tui.core.incident.export_status import status_update
 from tui.core.incident.signal import FIRING, failing_checks, first_signal
 from tui.core.incident.tracker import ClockView, IncidentTracker, JournalWriter
 from tui.core.journal import Entry
@@ -28,11 +25,12 @@ from tui.core.maintenance import in_maintenance
 from tui.core.model import ColorResult, Transition, utcnow
 from tui.core.verdict import Verdict, verdict
 from tui.features.base import WarroomBase
-from tui.screens.incident import DeclareScreen, FirstSignal, IncidentScreen
-from tui.screens.incident_history import HistoryScreen
-from tui.screens.note import NoteRequest, NoteScreen
 from widgets.incident_clock import IncidentClockPanel
 from widgets.timeline import TimelinePanel
+
+if TYPE_CHECKING:  # the dialogs and exports are imported when first used (start-up time)
+    from tui.screens.incident import FirstSignal
+    from tui.screens.note import NoteRequest
 
 POLL = 0.5
 EVIDENCE_LOG_LINES = 20
@@ -130,6 +128,8 @@ class IncidentMixin(WarroomBase):
         state = self.incident_tracker.state
         target = state.id if state else "audit journal (no incident open)"
         sources = tuple(sorted({line.source for line in self._log_lines()}))
+        from tui.screens.note import NoteScreen
+
         self.push_screen(NoteScreen(target, log_sources=sources), self._note_done)
 
     def action_correct(self) -> None:
@@ -139,6 +139,8 @@ class IncidentMixin(WarroomBase):
         if entry is not None:
             state = self.incident_tracker.state
             target = state.id if state else "audit journal"
+            from tui.screens.note import NoteScreen
+
             screen = NoteScreen(target, correcting=entry, text=entry.text(), pinned=entry.pinned)
             self.push_screen(screen, partial(self._note_done, original=entry))
 
@@ -194,6 +196,8 @@ class IncidentMixin(WarroomBase):
 
     def action_incident_history(self) -> None:
         """`I`: past incidents; Enter on one offers its exports (post-mortem, updates)."""
+        from tui.screens.incident_history import HistoryScreen
+
         if not isinstance(self.screen, HistoryScreen):
             self.push_screen(HistoryScreen(self.incident_tracker.incidents), self._history_pick)
 
@@ -206,6 +210,8 @@ class IncidentMixin(WarroomBase):
             self.notify(str(exc), severity="error", markup=False)
             return
         view = ClockView(utcnow(), state)
+        from tui.screens.incident import IncidentScreen
+
         self.push_screen(IncidentScreen(view, self.config.incident),
                         partial(self._incident_choice, target=state))
 
@@ -226,9 +232,14 @@ class IncidentMixin(WarroomBase):
             current.update({f"alert:{a.fingerprint}": FIRING
                             for a in view.alerts if a.state == "firing"})
         entry = first_signal(self.incident_tracker.entries, current)
+        from tui.core.incident.export_common import describe
+        from tui.screens.incident import FirstSignal
+
         return FirstSignal(entry.event_time, describe(entry)) if entry is not None else None
 
     def action_incident(self) -> None:
+        from tui.screens.incident import DeclareScreen, IncidentScreen
+
         if self.incident_tracker.state is None:
             commander = self.incident_tracker.author or os.environ.get("USER", "")
             self.push_screen(DeclareScreen(self.config.incident, commander, self.first_signal()),
@@ -309,6 +320,9 @@ class IncidentMixin(WarroomBase):
             return
         state = incidents.load(state.path) or state  # everything written until now
         prelude, now = incidents.prelude(state), utcnow()
+        from tui.core.incident.export_postmortem import postmortem
+        from tui.core.incident.export_status import status_update
+
         text = (postmortem(state, policy, now, prelude) if kind == "postmortem"
                 else status_update(kind, state, policy, now, prelude, services=services,
                                    verdict=live_verdict))

@@ -13,16 +13,17 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui.core.incident import IncidentState
-from tui.core.incident.export_status import KINDS, Update, update_for
 from tui.core.journal import Journal
 from tui.core.model import utcnow
 from tui.core.verdict import Verdict, verdict
-from tui.engine.notify import deliver
 from tui.features.base import WarroomBase
-from tui.screens.notify import NotifyKindScreen, NotifyScreen
+
+if TYPE_CHECKING:  # the dialogs, renderer and sender are imported when first used
+    from tui.core.incident.export_status import Update
+    from tui.screens.notify import NotifyScreen
 
 Services = Callable[[], list[tuple[str, str, str]]]
 
@@ -52,6 +53,9 @@ class NotifyMixin(WarroomBase):
                         title="Status update", severity="warning", markup=False, timeout=6)
             return
         first = "resolved" if state.resolved else state.status
+        from tui.core.incident.export_status import KINDS
+        from tui.screens.notify import NotifyKindScreen
+
         self.push_screen(NotifyKindScreen(KINDS, first, len(self.config.notify)),
                          partial(self._notify_kind, state=state, services=services))
 
@@ -60,6 +64,8 @@ class NotifyMixin(WarroomBase):
         if kind is None:
             return
         env = self.config.environment
+        from tui.screens.notify import NotifyScreen
+
         screen = NotifyScreen(kind, f"{state.id} — {state.title}",
                               [f"{t.name} ({t.kind}) {t.where}" for t in self.config.notify],
                               production=env.name if env.production else None)
@@ -87,6 +93,8 @@ class NotifyMixin(WarroomBase):
         """The update from everything journaled until now (runs in a thread)."""
         incidents = self.incident_tracker.incidents
         state = incidents.load(state.path) or state
+        from tui.core.incident.export_status import update_for
+
         return update_for(kind, state, incidents.policy, utcnow(), incidents.prelude(state),
                           services=services, verdict=live)
 
@@ -104,6 +112,8 @@ class NotifyMixin(WarroomBase):
         self.run_worker(self._notify_send(update, state), group="notify", exit_on_error=False)
 
     async def _notify_send(self, update: Update, state: IncidentState) -> None:
+        from tui.engine.notify import deliver
+
         try:
             results: list[Any] = await deliver(
                 Journal(state.path), self.config.notify, update,

@@ -10,16 +10,16 @@ through the incident's ordered, fsynced journal writer (`_write`).
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING
 
 from tui.core.incident import IncidentState, ops
 from tui.core.incident import items as action_items
-from tui.core.incident.export_postmortem import postmortem
-from tui.core.incident.export_status import status_update
 from tui.core.model import utcnow
 from tui.core.verdict import Verdict, verdict
 from tui.features.base import WarroomBase
-from tui.screens.action_item import ActionItemRequest, ActionItemScreen
-from tui.screens.postmortem_edit import PostmortemEditScreen, current_fields
+
+if TYPE_CHECKING:  # the dialogs and renderers are imported when first used (start-up time)
+    from tui.screens.action_item import ActionItemRequest
 
 MAX_SET_BYTES = 40_000
 """Fields are journaled together up to this size per ``set`` entry (a line holds 64 KiB)."""
@@ -46,10 +46,14 @@ class PostmortemMixin(WarroomBase):
         what = choice[0]
         state = self.incident_tracker.incidents.load(state.path) or state  # latest writes
         if what == "pm-edit":
+            from tui.screens.postmortem_edit import PostmortemEditScreen, current_fields
+
             self.push_screen(PostmortemEditScreen(state.id, current_fields(state)),
                              partial(self._postmortem_saved, state=state))
         elif what == "pm-item":
             owner = self.incident_tracker.author or ""
+            from tui.screens.action_item import ActionItemScreen
+
             self.push_screen(ActionItemScreen(state.id, owner),
                              partial(self._item_added, state=state))
         elif what == "pm-item-done":
@@ -91,6 +95,9 @@ class PostmortemMixin(WarroomBase):
             return
         state = incidents.load(state.path) or state
         prelude, now = incidents.prelude(state), utcnow()
+        from tui.core.incident.export_postmortem import postmortem
+        from tui.core.incident.export_status import status_update
+
         text = (postmortem(state, policy, now, prelude) if kind == "postmortem" else
                 status_update(kind, state, policy, now, prelude, verdict=live))
         encoded = len(text.encode()) * 4 // 3 + 16
