@@ -58,6 +58,10 @@ class StepsView:
     """A line above the steps: "file changed: reloaded", "no incident open …"."""
 
 
+STEP_INDENT = 6
+"""Columns before a step's text ("› [x] "); its wrapped lines start there too."""
+
+
 class RunbookPanel(VerticalScroll):
     """`show_picker(rows)` / `show_steps(view)`; the cursor is kept by index."""
 
@@ -154,7 +158,25 @@ class RunbookPanel(VerticalScroll):
             self.post_message(self.StepKey(what, index, self.view.rows[index]))
 
     # -- drawing -------------------------------------------------------------------------------
+    def on_resize(self) -> None:
+        if self.mode != "picker" and self.view is not None:
+            self._draw(self._status)
+
+    def _hanging(self, out: Text, body: Text, indent: int, width: int) -> int:
+        """Append `body` (its first line already preceded by `indent` columns) wrapped to
+        `width` with continuation lines indented the same; the lines it took."""
+        lines = body.wrap(self.app.console, max(10, width - indent))
+        for n, piece in enumerate(lines):
+            if n:
+                out.append(" " * indent)
+            out.append_text(piece)
+            out.append("\n")
+        return max(1, len(lines))
+
+    _status = ""
+
     def _draw(self, status: str = "") -> None:
+        self._status = status
         text = Text(no_wrap=False, overflow="fold")
         self._starts = []
         line = 0
@@ -186,31 +208,32 @@ class RunbookPanel(VerticalScroll):
             for note in view.notes[:2]:
                 text.append(note + "\n", style="dim")
                 line += 1
+            width = max(20, self.scrollable_content_region.width or 78)
             for i, row in enumerate(view.rows):
                 self._starts.append(line)
                 here = i == self.cursor
                 text.append("›" if here else " ")
                 text.append(" [x] " if row.ticked else " [ ] ",
                             style="bold green" if row.ticked else "")
-                text.append(row.text, style=("reverse " if here else "") +
+                step = Text(row.text, style=("reverse " if here else "") +
                             ("dim" if row.ticked else ""))
                 if row.ticked and row.by:
-                    text.append(f"  ✓ {row.by}", style="green")
+                    step.append(f"  ✓ {row.by}", style="green")
                 if row.action:
-                    text.append(f"  [{row.key or '?'}] {row.action}", style="bold cyan")
+                    step.append(f"  [{row.key or '?'}] {row.action}", style="bold cyan")
                     if row.preflight:
-                        text.append(f" · {row.preflight}",
+                        step.append(f" · {row.preflight}",
                                     style="green" if row.ready else "yellow")
-                text.append("\n")
-                line += 1
+                line += self._hanging(text, step, STEP_INDENT, width)
                 extra = [*row.context[:3]] if here else []
                 extra += [f"$ {c}" for c in row.commands[: 8 if here else 2]]
                 if not here and len(row.commands) > 2:
                     extra.append(f"… {len(row.commands) - 2} more command(s)")
                 for item in extra:
-                    text.append(f"      {item}\n", style="yellow" if item.startswith("$ ")
-                                else "dim")
-                    line += 1
+                    text.append(" " * (STEP_INDENT + 2))
+                    style = "yellow" if item.startswith("$ ") else "dim"
+                    line += self._hanging(text, Text(item, style=style), STEP_INDENT + 2,
+                                          width)
             if not view.rows:
                 text.append("this scenario has no steps", style="dim")
         self.body.paint(text)
