@@ -132,7 +132,12 @@ SECTIONS: list[tuple[str, Callable[[DemoEnv], Any]]] = [
 
 def config_dict(env: DemoEnv) -> dict[str, Any]:
     # [[alerts]], [prometheus] and [[metrics]] only when the demo runs Prometheus/Alertmanager
-    return {key: fn(env) for key, fn in SECTIONS} | monitoring_sections(env)
+    # (`warroom demo` itself); then this machine's own resources too — the test suites that
+    # start the demo leave both out, so their verdicts never follow a busy CI machine's load
+    monitoring = monitoring_sections(env)
+    if monitoring:
+        monitoring["resources"] = {"hosts": ["local"], "interval": 10.0}
+    return {key: fn(env) for key, fn in SECTIONS} | monitoring
 
 
 def write_config(env: DemoEnv) -> Path:
