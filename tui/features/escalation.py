@@ -141,10 +141,19 @@ class EscalationMixin(WarroomBase):
                 return
             job = partial(esc.acknowledge, journal, view, author=tracker.author)
             saved = f"escalation to {view.to} acknowledged"
+            self._duty_unnotify(view.to)
         else:
             job = partial(checklists.tick, journal, key, value, author=tracker.author)
             saved = None  # the tick shows on the screen and the clock
         self._duty_write(job, saved)
+
+    def _duty_unnotify(self, to: str) -> None:
+        """The fired escalation's toast asks for E: acknowledged, it goes (an error toast keeps
+        every milder one off screen for its 30 s — this acknowledgement's included)."""
+        for toast in list(self._notifications):
+            if f"ESCALATE to {to} (" in toast.message and \
+                    toast.message.endswith("E acknowledges"):
+                self._unnotify(toast)
 
     def _duty_write(self, job: partial[object], saved: str | None) -> None:
         def run() -> None:
