@@ -185,10 +185,15 @@ def _root_cause(d: Draft) -> list[str]:
             *(factors or [not_written("contributing_factors")]), ""]
 
 
+NOT_RUN = ("refused", "blocked")
+"""Action outcomes of attempts that never ran (in the timeline, not in the Resolution)."""
+
+
 def _resolution(d: Draft) -> list[str]:
     out = ["## Resolution", "", "What was done to stop the bleeding and restore service:", ""]
     entries = d.entries
-    actions = sorted((e for e in entries if action_result(e)), key=lambda e: e.event_time)
+    actions = sorted((e for e in entries if action_result(e)  # what ran: not refused/blocked
+                      and e.data.get("outcome") not in NOT_RUN), key=lambda e: e.event_time)
     overrides = _overrides(entries)
     for i, e in enumerate(actions, 1):
         why = overrides.get(str(e.data.get("attempt")))
