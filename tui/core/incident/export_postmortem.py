@@ -219,6 +219,8 @@ def _went_well(d: Draft) -> list[str]:
                          f"({duration(view.took)} ≤ {duration(view.limit)}).")
     updates = sum(1 for e in state.live_entries()
                   if e.kind == "incident" and e.data.get("op") == "update")
+    updates += len({e.data.get("send") for e in state.live_entries()  # sent to [[notify]]
+                    if e.kind == "notify" and e.data.get("outcome") == "sent"})
     if updates:
         found.append(f"{updates} status update(s) sent from the war room.")
     return _people_and_journal("What Went Well", "went_well", d, found)
