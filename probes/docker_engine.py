@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import random
 import threading
 from collections.abc import Awaitable, Callable
@@ -33,7 +34,7 @@ EVENTS = ["create", "start", "restart", "die", "stop", "kill", "destroy", "pause
           "rename", "health_status", "oom", "update"]
 MAX_BACKOFF = 30.0
 POOLS = 4
-"""Connection pools (idle sockets) kept per engine client."""
+"""Idle sockets kept per engine client (one pool shared by every URL)."""
 
 
 class EngineDown(Exception):
@@ -65,6 +66,8 @@ class EngineWatcher:
         self.status = EngineStatus(host, False, utcnow(), CONNECTING)
         self.api_calls = 0
         self.reconnects = 0
+        self.answered: dt.datetime | None = None
+        """When the engine last answered a full listing (the panel shows its age)."""
         self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix=f"docker-{host}")
         self._api: Any = None
         self._stream: Any = None
@@ -77,6 +80,7 @@ class EngineWatcher:
         self._stats_cursor = 0
         self._task: asyncio.Task[None] | None = None
         self._closing = False
+        self._reread = False
         self._loop: asyncio.AbstractEventLoop | None = None
 
     # -- lifecycle ------------------------------------------------------------------------
@@ -95,6 +99,12 @@ class EngineWatcher:
             if not any(t.is_alive() for t in list(getattr(self._pool, "_threads", ()))):
                 break
             await asyncio.sleep(0.05)
+
+    def refresh(self) -> None:
+        """Re-read every watched container now (when connected; a host being reconnected
+        reads them in full anyway)."""
+        self._reread = True
+        self._wake.set()
 
     async def call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Run a blocking SDK call in this watcher's pool, bounded by the client timeout."""
@@ -193,6 +203,10 @@ class EngineWatcher:
                 for cid in dirty:
                     await self._refresh(cid)
                 self.on_change()
+            if self._reread:  # `refresh()`: every watched container read again now
+                self._reread = False
+                await self._reconcile(full=True)
+                next_reconcile = loop.time() + self.config.reconcile_interval
             if loop.time() >= next_reconcile:
                 await self._reconcile()
                 next_reconcile = loop.time() + self.config.reconcile_interval
@@ -271,6 +285,7 @@ class EngineWatcher:
                 await self._refresh(cid)
         for cid in set(self.rows) - seen:
             self._forget(cid)
+        self.answered = utcnow()
         self.on_change()  # also a heartbeat: the rows were confirmed just now
 
     def _forget(self, cid: str) -> None:
@@ -359,12 +374,13 @@ class EngineWatcher:
         old = self.status
         since = old.since if old.reachable == reachable else utcnow()
         self.status = EngineStatus(self.host, reachable, since, error, self.api_calls,
-                                   self.reconnects)
+                                   self.reconnects, self.answered)
         self.on_change()  # every attempt refreshes "unreachable since" (and the heartbeat)
 
     def snapshot_status(self) -> EngineStatus:
         s = self.status
-        return EngineStatus(s.host, s.reachable, s.since, s.error, self.api_calls, self.reconnects)
+        return EngineStatus(s.host, s.reachable, s.since, s.error, self.api_calls, self.reconnects,
+                            self.answered)
 
     def find(self, name: str) -> str | None:
         """The full-ish id of the watched container called `name` (None if unknown)."""
@@ -372,16 +388,23 @@ class EngineWatcher:
 
 
 def _bound_pools(api: Any, timeout: float) -> None:
-    """Keep at most `POOLS` idle sockets to a unix-socket engine. The SDK keeps one pool (one
-    socket) per distinct URL, so per-container inspect and stats URLs held ~25 idle sockets
-    (SSH channels for a forwarded remote engine); docker-py 7.1 ignores `num_pools` for unix
-    sockets (operator precedence), so the adapter is replaced with a bounded one."""
+    """One pool of at most `POOLS` sockets per unix-socket engine, shared by every URL. The
+    SDK keys its pools by the full URL — one per container's inspect or stats URL — keeping
+    the last few: over a forwarded remote engine an inspect of another container opened a new
+    socket (a new SSH channel, a new connection to the remote docker socket) and closed an
+    old one. docker-py 7.1 also ignores `num_pools` for unix sockets. The adapter is replaced
+    with one whose URLs share a single pool (its base URL is unused: it talks to the path)."""
     from docker.transport import UnixHTTPAdapter
+
+    class SharedPoolAdapter(UnixHTTPAdapter):  # type: ignore[misc]
+        def get_connection(self, url: Any, proxies: Any = None) -> Any:
+            return super().get_connection("http+docker://localhost", proxies)
 
     old = api.adapters.get("http+docker://")
     if not isinstance(old, UnixHTTPAdapter):
         return
-    new = UnixHTTPAdapter(f"http+unix://{old.socket_path}", timeout, pool_connections=POOLS)
+    new = SharedPoolAdapter(f"http+unix://{old.socket_path}", timeout, pool_connections=1,
+                            max_pool_size=POOLS)
     api.mount("http+docker://", new)
     api._custom_adapter = new
     old.close()

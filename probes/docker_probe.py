@@ -20,8 +20,10 @@ from collections.abc import Callable
 from typing import Any, Literal
 
 from tui.core.config.containers import ContainersConfig
-from tui.core.docker_model import ContainerRow, ContainersSnapshot
+from tui.core.container_detail import TAIL_LINES, ContainerDetail, from_inspect
+from tui.core.docker_model import ContainerRow, ContainersSnapshot, parse_time
 from tui.core.model import utcnow
+from tui.core.sanitize import clean_keep_sgr, decode, one_line
 
 from .docker_engine import EngineWatcher
 
@@ -65,6 +67,11 @@ class ContainersProbe:
             self._pending.cancel()
             self._pending = None
         await asyncio.gather(*(w.close() for w in self.watchers.values()))
+
+    def refresh(self) -> None:
+        """Every host re-reads its containers now, each on its own (none waits for another)."""
+        for watcher in self.watchers.values():
+            watcher.refresh()
 
     @property
     def api_calls(self) -> int:
@@ -124,6 +131,50 @@ class ContainersProbe:
             await watcher._refresh(cid)
             self._changed()
         return f"{host}: {action} {name} done"
+
+
+    # -- drill-down (on demand, off the event loop) -------------------------------------
+    def _watcher_for(self, host: str, name: str) -> tuple[EngineWatcher, str]:
+        watcher = self.watchers.get(host)
+        if watcher is None:
+            raise ActionError(f"host {host!r} is not watched")
+        if not watcher.status.reachable:
+            raise ActionError(watcher.status.describe())
+        return watcher, watcher.find(name) or name
+
+    async def inspect(self, host: str, name: str) -> ContainerDetail:
+        """`docker inspect` of `name` on `host` (and of its image, for its date), bounded and
+        sanitized into a `ContainerDetail` (environment: names only)."""
+        watcher, cid = self._watcher_for(host, name)
+        try:
+            info = await watcher.call(watcher.api.inspect_container, cid)
+        except Exception as exc:
+            raise ActionError(f"{host}: inspect {name} failed: {_short(exc)}") from None
+        image = None
+        with contextlib.suppress(Exception):  # the image's date only: the rest stands
+            image = await watcher.call(watcher.api.inspect_image, info.get("Image") or "")
+        return from_inspect(host, info, image)
+
+    async def tail(self, host: str, name: str, lines: int = TAIL_LINES,
+                   max_bytes: int = 1 << 20) -> list[tuple[float, str]]:
+        """The last `lines` log lines of `name` (stdout and stderr), each (timestamp,
+        sanitized text); at most `max_bytes` of the engine's answer are read."""
+        watcher, cid = self._watcher_for(host, name)
+        try:
+            raw = await watcher.call(watcher.api.logs, cid, stdout=True, stderr=True,
+                                     timestamps=True, tail=lines, stream=False)
+        except Exception as exc:
+            raise ActionError(f"{host}: logs of {name} failed: {_short(exc)}") from None
+        out = []
+        for line in decode(bytes(raw)[-max_bytes:]).splitlines()[-lines:]:
+            stamp, _, text = line.partition(" ")
+            when = parse_time(stamp)
+            out.append((when.timestamp() if when else 0.0, clean_keep_sgr(text)))
+        return out
+
+
+def _short(exc: BaseException) -> str:
+    return one_line(str(exc) or type(exc).__name__)[:200]
 
 
 def _order(row: ContainerRow) -> tuple[str, str, str]:

@@ -15,15 +15,19 @@ import datetime as dt
 from typing import ClassVar
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.coordinate import Coordinate
+from textual.events import Key
 from textual.message import Message
-from textual.widgets import DataTable
-from textual.widgets.data_table import ColumnKey, RowKey
+from textual.widgets import DataTable, Input
+from textual.widgets.data_table import CellKey, ColumnKey, RowKey
 
 from tui.core.docker_model import ContainerRow, ContainersSnapshot, stepped_bytes, stepped_cpu
+from widgets.container_groups import Grouping, summary_host, summary_key
+from widgets.container_groups import status_line as fleet_status_line
 from widgets.steady import SteadyStatic
 
 COLUMNS = ("host", "name", "color", "state", "health", "restarts", "uptime", "image", "cpu",
@@ -46,29 +50,80 @@ class ContainersTable(DataTable[Text]):
     def __init__(self) -> None:
         super().__init__(cursor_type="row", zebra_stripes=False, id="containers-table")
         self._keys: list[str] = []
+        self._cells_shown: dict[str, tuple[Text, ...]] = {}
         self.rows_shown: dict[str, ContainerRow] = {}
         """The rows on screen now, by key (what an operator sees)."""
         for name in COLUMNS:
             self.add_column(name.upper(), key=name)
 
-    def show_rows(self, rows: dict[str, ContainerRow], cells: dict[str, tuple[Text, ...]]
-                  ) -> None:
-        keys = list(rows)
+    def show_rows(self, rows: dict[str, ContainerRow], cells: dict[str, tuple[Text, ...]],
+                  order: list[str] | None = None) -> None:
+        """Show `cells` in `order` (default: the rows' order; host summary rows have keys of
+        their own, `summary_key()`). Cells given as the very tuple shown last are not compared
+        again: with a thousand rows only those that changed cost anything."""
+        keys = order if order is not None else list(rows)
         if keys != self._keys:
             cursor = self._keys[self.cursor_row] if 0 <= self.cursor_row < len(self._keys) else None
-            self.clear()
-            for key in keys:
-                self.add_row(*cells[key], key=key)
+            if not self._rearrange(keys, cells):
+                self.clear()
+                for key in keys:
+                    self.add_row(*cells[key], key=key)
             self._keys = keys
-            if cursor in rows:
+            if cursor in cells and cursor in keys:
                 self.move_cursor(row=keys.index(cursor))
         else:
-            changed = [(key, column, value) for key in keys
+            shown = self._cells_shown
+            changed = [(key, column, value) for key in keys if cells[key] is not shown.get(key)
                        for column, value in zip(COLUMNS, cells[key], strict=True)
                        if not same_text(self.get_cell(key, column), value)]
             if changed:
                 self._update_cells(changed)
-        self.rows_shown = rows
+        self._cells_shown = {key: cells[key] for key in keys}
+        self.rows_shown = {key: rows[key] for key in keys if key in rows}
+
+    def _rearrange(self, keys: list[str], cells: dict[str, tuple[Text, ...]]) -> bool:
+        """Go from the rows shown to `keys` without clearing: drop the rows gone, update the
+        cells of those kept, append the new ones (only they are measured: DataTable measures
+        every cell of an added row, ~40 µs each — a thousand rows re-added cost 0.4 s), then
+        put every row in place at once. False (nothing done) on a Textual without the
+        internals this needs."""
+        data, locations = getattr(self, "_data", None), getattr(self, "_row_locations", None)
+        if data is None or locations is None or not hasattr(self, "_update_count") \
+                or not hasattr(self, "_new_rows"):
+            return False
+        from textual._two_way_dict import TwoWayDict
+
+        wanted = set(keys)
+        for key in [k for k in self._keys if k not in wanted]:
+            row_key = RowKey(key)
+            for column in data.get(row_key, {}):
+                self._updated_cells.discard(CellKey(row_key, column))
+            self._new_rows.discard(row_key)
+            data.pop(row_key, None)
+            self.rows.pop(row_key, None)
+        kept = [k for k in self._keys if k in wanted]
+        changed = [(key, column, value) for key in kept if cells[key] is not
+                   self._cells_shown.get(key)
+                   for column, value in zip(COLUMNS, cells[key], strict=True)
+                   if not same_text(data[RowKey(key)][ColumnKey(column)], value)]
+        self._row_locations = TwoWayDict({RowKey(k): i for i, k in enumerate(kept)})
+        for key in keys:
+            if key not in self._row_locations:
+                self.add_row(*cells[key], key=key)
+        self._row_locations = TwoWayDict({RowKey(k): i for i, k in enumerate(keys)})
+        widths = {c.key.value: c.content_width for c in self.ordered_columns}
+        for key, column, value in changed:
+            data[RowKey(key)][ColumnKey(column)] = value
+            if value.cell_len > widths.get(column, 0):  # only a wider cell is measured: a
+                # narrower one makes DataTable measure its whole column again
+                self._updated_cells.add(CellKey(RowKey(key), ColumnKey(column)))
+        self._require_update_dimensions = True
+        self._update_count += 1
+        self._clear_caches()
+        self.cursor_coordinate = self.cursor_coordinate  # clamped to the rows there are
+        self.check_idle()
+        self.refresh(layout=True)
+        return True
 
     def _update_cells(self, changed: list[tuple[str, str, Text]]) -> None:
         """Set the cells and repaint only their regions. `DataTable.update_cell` repaints the
@@ -78,17 +133,31 @@ class ContainersTable(DataTable[Text]):
             for key, column, value in changed:
                 self.update_cell(key, column, value)
             return
+        widths = {c.key.value: c.content_width for c in self.ordered_columns}
         for key, column, value in changed:
             data[RowKey(key)][ColumnKey(column)] = value
+            if value.cell_len > widths.get(column, 0):  # wider than its column: measure it
+                self._updated_cells.add(CellKey(RowKey(key), ColumnKey(column)))
+                self.check_idle()
         self._update_count += 1  # the row render cache is keyed by it
         for key, column, _value in changed:
             self.refresh_coordinate(Coordinate(self.get_row_index(key),
                                                self.get_column_index(column)))
 
     def selected(self) -> ContainerRow | None:
+        """The container under the cursor (None on a host's summary row)."""
+        key = self.selected_key()
+        return None if key is None else self.rows_shown.get(key)
+
+    def selected_key(self) -> str | None:
         if not self._keys or not 0 <= self.cursor_row < len(self._keys):
             return None
-        return self.rows_shown.get(self._keys[self.cursor_row])
+        return self._keys[self.cursor_row]
+
+    @property
+    def keys(self) -> list[str]:
+        """Every row's key, top to bottom (summary rows included)."""
+        return self._keys
 
 
 class ContainersPanel(Vertical):
@@ -99,19 +168,32 @@ class ContainersPanel(Vertical):
         Binding("R", "container('restart')", "Restart container", id="container-restart"),
         Binding("S", "container('stop')", "Stop container", id="container-stop"),
         Binding("T", "container('start')", "Start container", id="container-start"),
+        # -- grouping by host (more than one host) --
+        Binding("space", "toggle_host", "Collapse/expand host", id="containers-host-toggle"),
+        Binding("Z", "toggle_all_hosts", "Collapse/expand all hosts", id="containers-hosts-all"),
+        Binding("h", "only_host", "Only this host / all", id="containers-only-host"),
+        Binding("slash", "filter", "Filter (host:NAME)", id="containers-filter"),
     ]
 
-    def __init__(self, actions: bool = True, id: str = "containers") -> None:
+    def __init__(self, actions: bool = True, id: str = "containers", fresh: float = 20.0
+                 ) -> None:
         super().__init__(id=id)
         self.border_title = "Containers"
         self.actions_enabled = actions
         self.table = ContainersTable()
         self.status = SteadyStatic("waiting for docker…", id="containers-status", markup=False)
+        self.filter_input = Input(placeholder="filter: words, host:NAME (Enter keeps, Esc clears)",
+                                  id="containers-filter", compact=True)
+        self._show_filter(False)
+        self.grouping = Grouping(fresh=fresh)
         self._shown: tuple[ContainersSnapshot, bool] | None = None
         self._next_change = dt.datetime.min.replace(tzinfo=dt.UTC)
+        self._last: tuple[ContainersSnapshot, dt.datetime, bool] | None = None
+        self._cache: dict[str, tuple[ContainerRow, bool, str, tuple[Text, ...]]] = {}
 
     def compose(self) -> ComposeResult:
         yield self.status
+        yield self.filter_input
         yield self.table
 
     # -- rendering ------------------------------------------------------------------------
@@ -124,20 +206,58 @@ class ContainersPanel(Vertical):
         if (snapshot, stale) == self._shown and now < self._next_change:
             return  # nothing on screen would change: called every second, a cheap no-op
         self._shown = (snapshot, stale)
-        self._next_change = now + dt.timedelta(seconds=self._stable_for(snapshot, now))
+        self._last = (snapshot, now, stale)
+        grouped = len(snapshot.engines) > 1
+        layout = self.grouping.layout(snapshot, grouped)
+        wait = self._stable_for(snapshot, now, grouped)
+        if grouped:
+            wait = min(wait, self.grouping.next_step(layout.summaries, now))
+        self._next_change = now + dt.timedelta(seconds=wait)
         stale_hosts = snapshot.stale_hosts()
         rows = {r.key: r for r in snapshot.rows}
-        cells = {k: self._cells(r, now, stale or r.host in stale_hosts) for k, r in rows.items()}
-        self.table.show_rows(rows, cells)
-        self.status.paint(self.status_line(snapshot, now, stale))
+        cells = {k: self._cached_cells(rows[k], now, stale or rows[k].host in stale_hosts)
+                 for k in layout.order if k in rows}
+        if grouped:
+            for summary in layout.summaries:
+                cells[summary_key(summary.host)] = self.grouping.summary_cells(summary, now)
+        self.table.show_rows(rows, cells, layout.order)
+        if grouped:
+            line = fleet_status_line(layout.summaries, snapshot, layout, now, stale,
+                               self.grouping.filter_text)
+        else:
+            line = self.status_line(snapshot, now, stale)
+            if self.grouping.filter_text:
+                line.append(f" · filter: {len(layout.order)} shown", style="dim")
+        self.status.paint(line)
         down = stale or any(not e.connecting for e in snapshot.unreachable())
         self.set_class(down, "-stale")
         self.status.set_class(down, "-down")
 
+    def _cached_cells(self, row: ContainerRow, now: dt.datetime, stale: bool
+                      ) -> tuple[Text, ...]:
+        """The row's cells, built again only when the row, its staleness or its shown
+        uptime changed (the same tuple otherwise: the table skips comparing it)."""
+        uptime = row.uptime_step(now)[0]
+        hit = self._cache.get(row.key)
+        if hit is not None and hit[0] is row and hit[1] == stale and hit[2] == uptime:
+            return hit[3]
+        cells = self._cells(row, now, stale)
+        self._cache[row.key] = (row, stale, uptime, cells)
+        return cells
+
+    def rerender(self) -> None:
+        """Show the last snapshot again now (grouping or filter changed)."""
+        if self._last is None:
+            return
+        snapshot, now, stale = self._last
+        self._shown = None
+        self.show(snapshot, max(now, dt.datetime.now(dt.UTC)), stale)
+
     @staticmethod
-    def _stable_for(snapshot: ContainersSnapshot, now: dt.datetime) -> float:
+    def _stable_for(snapshot: ContainersSnapshot, now: dt.datetime, grouped: bool = False
+                    ) -> float:
         """Seconds until a shown uptime steps (or an unreachable engine's age ticks)."""
-        if any(not e.reachable for e in snapshot.engines):
+        if not grouped and any(not e.reachable for e in snapshot.engines):
             return 1.0
         return min([3600.0, *(row.uptime_step(now)[1] for row in snapshot.rows)])
 
@@ -190,6 +310,86 @@ class ContainersPanel(Vertical):
             Text(mem, style=dim, justify="right"),
         )
 
+    # -- grouping by host -----------------------------------------------------------------
+    def _selected_host(self) -> str | None:
+        key = self.table.selected_key()
+        host = summary_host(key)
+        if host is None and key is not None and key in self.rows_shown:
+            host = self.rows_shown[key].host
+        return host
+
+    def _grouped(self) -> bool:
+        return self._last is not None and len(self._last[0].engines) > 1
+
+    def action_toggle_host(self) -> None:
+        host = self._selected_host()
+        if host is None or not self._grouped():
+            return
+        self.grouping.toggle(host)
+        self.rerender()
+        if summary_key(host) in self.table.keys:  # the cursor stays on the host's row
+            self.table.move_cursor(row=self.table.keys.index(summary_key(host)))
+
+    def action_toggle_all_hosts(self) -> None:
+        if not self._grouped() or self._last is None:
+            return
+        self.grouping.toggle_all([e.host for e in self._last[0].engines])
+        self.rerender()
+
+    def action_only_host(self) -> None:
+        """Only the selected row's host (`host:NAME` in the filter); again: every host."""
+        host = self._selected_host()
+        only = f"host:{host}"
+        self.set_filter("" if host is None or self.grouping.filter_text == only else only)
+
+    def action_filter(self) -> None:
+        self._show_filter(True)
+        self.filter_input.focus()
+
+    def _show_filter(self, shown: bool) -> None:
+        """The filter input shows (and takes focus) only while open or set."""
+        self.filter_input.display = shown
+        self.filter_input.can_focus = shown
+
+    def set_filter(self, text: str) -> None:
+        """Filter the rows (words, `host:NAME`), shown in the input while set."""
+        self.grouping.filter_text = text
+        self._show_filter(bool(text))
+        if self.filter_input.value != text:
+            with self.filter_input.prevent(Input.Changed):
+                self.filter_input.value = text
+        self.rerender()
+
+    @on(Input.Changed, "#containers-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.grouping.filter_text = event.value
+        self.rerender()
+
+    @on(Input.Submitted, "#containers-filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.table.focus()
+        self._show_filter(bool(event.value))
+
+    def on_key(self, event: Key) -> None:
+        if event.key == "escape" and self.filter_input.has_focus:
+            event.stop()
+            self.table.focus()
+            self.set_filter("")
+
+    @on(DataTable.RowSelected, "#containers-table")
+    def _summary_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter on a host's summary row collapses or expands it (a container row's Enter
+        is left to others)."""
+        host = summary_host(event.row_key.value)
+        if host is not None:
+            event.stop()
+            self.grouping.toggle(host)
+            self.rerender()
+            if summary_key(host) in self.table.keys:
+                self.table.move_cursor(row=self.table.keys.index(summary_key(host)))
+
     # -- actions --------------------------------------------------------------------------
     def selected(self) -> ContainerRow | None:
         return self.table.selected()
@@ -211,3 +411,17 @@ class ContainersPanel(Vertical):
             self.notify("container actions are disabled in the config", severity="warning")
             return
         self.post_message(self.ActionRequested(row, action))
+
+    class DetailRequested(Message):
+        """Enter on a container row: the app opens its detail (inspect, logs, actions)."""
+
+        def __init__(self, row: ContainerRow) -> None:
+            super().__init__()
+            self.row = row
+
+    @on(DataTable.RowSelected, "#containers-table")
+    def _detail_selected(self, event: DataTable.RowSelected) -> None:
+        row = self.rows_shown.get(str(event.row_key.value))
+        if row is not None:
+            event.stop()
+            self.post_message(self.DetailRequested(row))

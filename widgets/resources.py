@@ -16,6 +16,8 @@ LEVEL_STYLE = {Level.OK: "green", Level.WARNING: "bold yellow", Level.CRITICAL: 
                Level.UNKNOWN: "bold magenta"}
 Item = tuple[str, HostResources | None, Assessment, float | None]
 MAX_MOUNTS = 8
+COMPACT_FROM = 6
+"""From this many hosts, one line per host (worst first): a fleet stays legible."""
 
 
 class HostsPanel(SteadyStatic):
@@ -33,6 +35,8 @@ def render_hosts(items: Sequence[Item], room: bool = True) -> Text:
     if not items:
         return Text("no [resources] section configured", style="dim")
     worst_first = sorted(items, key=lambda item: -item[2].level.rank)  # stable: config order
+    if len(items) >= COMPACT_FROM:
+        return _one_line_each(worst_first)
     for i, (host, res, found, _age) in enumerate(worst_first):
         if i:
             text.append("\n")
@@ -61,6 +65,37 @@ def render_hosts(items: Sequence[Item], room: bool = True) -> Text:
         for reason in found.reasons[:4]:
             if found.level is not Level.OK and not reason.startswith("/"):
                 text.append(f"\n  {reason}", style=LEVEL_STYLE[found.level])
+    return text
+
+
+def _one_line_each(items: Sequence[Item]) -> Text:
+    """Many hosts: one line each — level, host, load/cpu/mem, the fullest mount, the first
+    reason — and a count of those OK."""
+    text = Text()
+    width = max(len(host) for host, *_ in items)
+    ok = sum(1 for item in items if item[2].level is Level.OK)
+    text.append(f"{len(items)} hosts, {ok} OK, {len(items) - ok} not", style="dim")
+    for host, res, found, _age in items:
+        text.append(f"\n{found.level.symbol} ", style=LEVEL_STYLE[found.level])
+        text.append(f"{host:<{width}}", style="bold")
+        if res is None or res.error:
+            text.append(f"  {(res.error if res else None) or 'not read yet'}",
+                        style=LEVEL_STYLE[found.level])
+            continue
+        parts = []
+        if res.load:
+            parts.append(f"load {res.load[0]:.2f}")
+        if res.cpu_pct is not None:
+            parts.append(f"cpu {res.cpu_pct:.0f}%")
+        if res.mem_available_pct is not None:
+            parts.append(f"mem {res.mem_available_pct:.0f}% free")
+        fullest = sorted(res.mounts, key=mount_order)[:1]
+        if fullest and fullest[0].used_pct is not None:
+            parts.append(f"{fullest[0].mount} {fullest[0].used_pct:.0f}%")
+        text.append("  " + "  ".join(parts))
+        reason = next((r for r in found.reasons if not r.startswith("/")), None)
+        if found.level is not Level.OK and (reason or found.reasons):
+            text.append(f"  {reason or found.reasons[0]}", style=LEVEL_STYLE[found.level])
     return text
 
 

@@ -67,6 +67,8 @@ class EngineStatus:
     error: str | None = None
     api_calls: int = 0
     reconnects: int = 0
+    answered: dt.datetime | None = None
+    """When the engine last answered a listing or an inspect (None: never)."""
 
     @property
     def connecting(self) -> bool:

@@ -12,19 +12,24 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import os
-from collections.abc import Iterator
+import re
+import time
+from collections.abc import Awaitable, Iterator
 from functools import partial
 from pathlib import Path
 
 from textual.widget import Widget
 
+from tui.core.config.logs import LogsConfig
+from tui.core.container_detail import TAIL_LINES, tail_lines
 from tui.core.container_events import ContainerWatch
-from tui.core.docker_model import STORE_KIND, ContainersSnapshot
+from tui.core.docker_model import STORE_KIND, ContainerRow, ContainersSnapshot
 from tui.core.logline import LogLine
 from tui.core.model import utcnow
 from tui.features.base import WarroomBase
 from tui.features.messages import LogLines
 from tui.screens.confirm import ConfirmResult, ConfirmScreen
+from tui.screens.container_detail import ContainerDetailScreen
 from widgets.containers import ContainersPanel
 from widgets.logs import LogsPanel
 
@@ -39,7 +44,9 @@ class ContainersLogsMixin(WarroomBase):
     def compose_containers_logs(self) -> Iterator[Widget]:
         config = self.config
         if config.containers is not None:
-            yield ContainersPanel(actions=config.containers.actions)
+            yield ContainersPanel(actions=config.containers.actions,  # "<Ns": a fresh answer
+                                  fresh=config.containers.reconcile_interval
+                                  + config.containers.timeout)
         if config.logs is not None and config.logs.sources:
             capacity = sum(config.logs.buffer_for(s) for s in config.logs.sources)
             yield LogsPanel(capacity=capacity, max_line=config.logs.max_line, save=self.save_logs)
@@ -72,6 +79,10 @@ class ContainersLogsMixin(WarroomBase):
         for panel in self.panels(LogsPanel):
             panel.dropped = message.dropped
             panel.add_lines(list(message.batch))
+        for screen in self._detail_screens():
+            mine = [line for line in message.batch if line.source in screen.log_tags]
+            if mine:
+                screen.add_log_lines(mine)
 
     # -- container actions ---------------------------------------------------------------------
     def selected_container(self) -> str | None:
@@ -84,7 +95,7 @@ class ContainersLogsMixin(WarroomBase):
     def on_containers_panel_action_requested(
             self, message: ContainersPanel.ActionRequested) -> None:
         row, action = message.row, message.action
-        if self.dialog_active():
+        if self.dialog_active() and not isinstance(self.screen, ContainerDetailScreen):
             return
         if self.executor.refusal():  # recorded as refused by the executor, and said
             self.run_worker(self._container_action(row.host, row.name, action),
@@ -103,14 +114,101 @@ class ContainersLogsMixin(WarroomBase):
             if result is None:
                 self.notify(f"{action} {row.name}: cancelled", markup=False, timeout=3)
                 return
+            for detail in self._detail_screens(row.key):
+                detail.begin_action(action)
             self.run_worker(self._container_action(row.host, row.name, action),
                             group="container-action", exit_on_error=False)
 
         self.push_screen(screen, decided)
 
     async def _container_action(self, host: str, name: str, action: str) -> None:
-        await self.say_outcome(f"{action} {name}", self.executor.container_action(
-            host, name, action, self.monitor.container_action))
+        await self.say_outcome(f"{action} {name}", self._told_detail(
+            f"{host}/{name}", action, self.executor.container_action(
+                host, name, action, self.monitor.container_action)))
+
+    async def _told_detail(self, key: str, action: str, call: Awaitable[str]) -> str:
+        """`call`, and a refusal or failure also said on the container's open detail."""
+        try:
+            answer = await call
+        except Exception as exc:
+            for detail in self._detail_screens(key):
+                detail.fail_action(action, str(exc))
+            raise
+        for detail in self._detail_screens(key):  # its inspect summary, as it is now
+            host, _, name = key.partition("/")
+            self.run_worker(self._inspect_into(detail, host, name), group="container-detail",
+                            exit_on_error=False)
+        return answer
+
+    # -- the drill-down on one container -------------------------------------------------------
+    def _detail_screens(self, key: str | None = None) -> list[ContainerDetailScreen]:
+        return [s for s in self.screen_stack if isinstance(s, ContainerDetailScreen)
+                and (key is None or s.key == key)]
+
+    def _container_row(self, key: str) -> ContainerRow | None:
+        snap = self.store.snapshots.get(STORE_KIND)
+        value: ContainersSnapshot | None = snap.value if snap else None
+        return next((r for r in value.rows if r.key == key), None) if value else None
+
+    def _log_tags(self, row: ContainerRow) -> list[str]:
+        """The logs tail's sources that follow this container."""
+        logs = self.config.logs
+        return [s.tag for s in (logs.sources if logs else ())
+                if s.kind == "docker" and s.host == row.host
+                and s.container in (row.name, row.id)]
+
+    def on_containers_panel_detail_requested(
+            self, message: ContainersPanel.DetailRequested) -> None:
+        """Enter on a container row: its detail, filled off the event loop."""
+        if self.dialog_active():
+            return
+        row = message.row
+        logs = self.config.logs or LogsConfig()
+        tags = self._log_tags(row)
+        screen = ContainerDetailScreen(
+            row, partial(self._container_row, row.key),
+            actions=bool(self.config.containers and self.config.containers.actions),
+            capacity=max(TAIL_LINES, sum(logs.buffer_for(s) for s in logs.sources
+                                         if s.tag in tags)),
+            max_line=logs.max_line, save=self.save_logs, log_tags=tags)
+        hub = self.monitor.logs
+        if tags and hub is not None:  # what the tail holds now; the rest as it comes
+            screen.add_log_lines([line for line in hub.merged() if line.source in tags],
+                                 note=f"following {', '.join(tags)}")
+        self.push_screen(screen)
+        self.run_worker(self._fill_detail(screen, row, bool(tags and hub)),
+                        group="container-detail", exit_on_error=False)
+
+    async def _inspect_into(self, screen: ContainerDetailScreen, host: str, name: str
+                            ) -> None:
+        probe = self.monitor.containers
+        if probe is None:
+            screen.show_error("no containers are watched")
+            return
+        try:
+            detail = await probe.inspect(host, name)
+        except Exception as exc:
+            screen.show_error(str(exc))
+        else:
+            screen.show_sections(detail.sections)
+
+    async def _fill_detail(self, screen: ContainerDetailScreen, row: ContainerRow,
+                           followed: bool) -> None:
+        probe = self.monitor.containers
+        await self._inspect_into(screen, row.host, row.name)
+        if followed or probe is None:
+            return
+        logs = self.config.logs or LogsConfig()
+        try:
+            pairs = await probe.tail(row.host, row.name, TAIL_LINES)
+        except Exception as exc:
+            screen.add_log_lines([], note=f"no logs: {exc}")
+            return
+        stamp = time.strftime("%H:%M:%S", time.gmtime())
+        screen.add_log_lines(
+            tail_lines(pairs, row.name[:32], re.compile(logs.error_pattern),
+                       re.compile(logs.warn_pattern)),
+            note=f"last {len(pairs)} lines at {stamp} UTC (not followed: no [[logs.sources]])")
 
     # -- logs ------------------------------------------------------------------------------------
     async def save_logs(self, lines: list[LogLine]) -> str:

@@ -26,7 +26,7 @@ from .convert import check
 
 PLACEHOLDERS = ("active", "idle", "env", "container")
 PANEL_KEYS = ("R", "S", "T", "I", "f", "e", "E", "w", "t", "slash", "X", "v", "s", "G", "end",
-              "N", "U", "C")
+              "N", "U", "C", "Z", "h")
 """Keys of the containers, logs and timeline panels (they win while their panel has focus)."""
 RESERVED_KEYS = ("?", "question_mark", "q", "r", "ctrl+p", "i", "n", "c", "p", "ctrl+b", "ctrl+c",
                  "K", "ctrl+q", "escape", "enter", "tab", "shift+tab", *"123456789", *PANEL_KEYS)
