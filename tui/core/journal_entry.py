@@ -22,9 +22,8 @@ from .model import Transition
 VERSION = 1
 MAX_LINE = 64 * 1024
 """Longest line accepted (bytes, newline excluded); longer lines are skipped on load."""
-KINDS = ("note", "check", "color", "container", "action", "incident", "pin", "alert", "notify",
-         "step", "item",
-         "checklist", "escalation")
+KINDS = ("note", "check", "color", "container", "action", "incident", "pin", "alert", "step",
+         "item", "notify", "checklist", "escalation")
 _FIELDS = {
     "v", "id", "kind", "entry_time", "event_time", "author", "data", "supersedes", "pinned",
 }
