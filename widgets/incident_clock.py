@@ -34,6 +34,8 @@ class IncidentClockPanel(SteadyStatic):
     def show(self, view: ClockView, rank: int | None = None, duty: Duty | None = None) -> None:
         self.view, self.rank, self.duty = view, rank, duty
         width = self.content_size.width
+        if width == 0:
+            return  # not laid out yet: `on_resize` paints it at its size, in one layout
         compact = view.state is not None and 0 < width < NARROW  # 80x24: half, ~11 rows
         if compact:
             text = render_compact(view, rank, width, TARGET_STYLE, SEVERITY_STYLE, UPDATE_STYLE)

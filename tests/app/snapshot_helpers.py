@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from pathlib import Path
 
 from textual.pilot import Pilot
 
+import tui.demo
 from tui.app import WarroomApp
 from tui.core.alerts import Alert, AlertState, SourceReading
 from tui.core.alerts import store_kind as alerts_kind
@@ -28,6 +30,8 @@ from tui.core.model import CheckResult, ColorReading, ColorResult, State, SubRes
 from tui.core.resources import HostResources, MountUse, ProcUse
 from tui.core.resources import store_kind as resources_kind
 from tui.core.store import Store
+from tui.core.swarm import STORE_KIND as SWARM
+from tui.core.swarm import SwarmService, SwarmSnapshot, SwarmTask
 from tui.engine.actions.preflight import evaluate
 from tui.engine.actions.values import LiveValues
 from tui.engine.monitor import Monitor
@@ -99,6 +103,13 @@ warn = 0.5
 [[metrics]]
 name = "queue-depth"
 query = "sum(rate(queue_depth[5m]"
+
+[swarm]
+hosts = ["local"]
+critical = ["^shop_api$"]
+
+[runbooks]
+paths = ["RUNBOOKS"]
 
 [logs]
 [[logs.sources]]
@@ -173,6 +184,31 @@ def fill_store(store: Store) -> None:
     fill_alerts(store, at)
     fill_hosts(store, at)
     fill_metrics(store, at)
+    fill_swarm(store, at)
+
+
+RUNBOOKS = Path(tui.demo.__file__).with_name("runbooks")
+"""The demo's own runbooks: the runbook pane's snapshot shows their scenarios."""
+
+
+def fill_swarm(store: Store, at: dt.datetime) -> None:
+    """Three services: one at its replicas, one below them after a rollback (a task failing),
+    one with none running."""
+    failed = SwarmTask("2", "node-1", "running", "failed", "task: non-zero exit (1)",
+                       NOW - dt.timedelta(seconds=40))
+    services = (
+        SwarmService("local", "s1", "shop_web", "replicated", 3, 3, "shop/web:1.42",
+                     "9f8e7d6c5b4a"),
+        SwarmService("local", "s2", "shop_api", "replicated", 1, 2, "shop/api:1.43",
+                     "1a2b3c4d5e6f", "rollback_completed",
+                     "rollback completed", "shop/api:1.42", 0, (failed,)),
+        SwarmService("local", "s3", "shop_worker", "replicated", 0, 1, "shop/worker:1.43",
+                     "", tasks=(SwarmTask("1", "node-1", "running", "rejected",
+                                          "no suitable node (insufficient resources)",
+                                          NOW - dt.timedelta(minutes=3)),)),
+    )
+    store.put(SWARM, SwarmSnapshot(services, (EngineStatus("local", True, at),), at), 45,
+              at=at)
 
 
 def fill_metrics(store: Store, at: dt.datetime) -> None:
@@ -270,7 +306,7 @@ def write_incident(app: WarroomApp) -> None:
 
 def frozen_app(read_only: bool = False, incident: bool = False) -> WarroomApp:
     """The app over fixed data, never probing, its clock stopped at NOW."""
-    config = parse_config(CONFIG, "snap.toml", env={})
+    config = parse_config(CONFIG.replace("RUNBOOKS", str(RUNBOOKS)), "snap.toml", env={})
     store = Store()
     fill_store(store)
     app = WarroomApp(config, read_only=read_only, monitor=FrozenMonitor(config, store),
