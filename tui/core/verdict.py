@@ -62,6 +62,13 @@ class _Found:
     unknown: list[str] = field(default_factory=list)
     checked: int = 0
 
+    def add(self, problems: tuple[list[str], list[str], list[str]]) -> None:
+        """One more source checked, with its (critical, warning, unknown) lines."""
+        self.checked += 1
+        self.critical.extend(problems[0])
+        self.warning.extend(problems[1])
+        self.unknown.extend(problems[2])
+
 
 def banner_maintenance(result: Verdict) -> str:
     """The banner's maintenance text: "since 03:12:04", "on" (since unknown) or "" (off)."""
@@ -119,10 +126,19 @@ def verdict(config: Config, store: Store, now: dt.datetime | None = None) -> Ver
     _containers(config, store, now, live, found)
     on = maintenance(config, store, now, paused)
     _maintenance_check(config, store, now, found)
-    _resources(config, store, now, found)
-    _alerts(config, store, now, found)
-    _metrics(config, store, now, live, found)
-    _swarm(config, store, now, found)
+    # the other sources, each by its own rules (tui/core/<source>.py): host resources by
+    # thresholds; firing alerts CRITICAL by the sources' label, silenced and inhibited not
+    # counted; metric rows by thresholds (a row of the idle color only warns); swarm services
+    # (a `critical` one DOWN pages). A source with no fresh answer is UNKNOWN with its age.
+    if config.resources is not None:
+        lines = resource_problems(config, store, now)
+        found.add((lines[Level.CRITICAL], lines[Level.WARNING], lines[Level.UNKNOWN]))
+    if config.alerts:
+        found.add(alert_problems(config, store, now))
+    if config.metrics:
+        found.add(metric_problems(config, store, now, live))
+    if config.swarm is not None:
+        found.add(swarm_problems(config, store, now))
     if found.checked == 0 and on is None:
         found.unknown.append("nothing checked: no services, containers or color sources "
                              "configured")
@@ -262,43 +278,6 @@ def _container_trouble(row: ContainerRow, now: dt.datetime) -> str | None:
     return None
 
 
-def _alerts(config: Config, store: Store, now: dt.datetime, found: _Found) -> None:
-    """Firing alerts: critical ones (by the sources' label) CRITICAL, others WARNING;
-    silenced and inhibited ones not counted; a source with no fresh answer UNKNOWN."""
-    if not config.alerts:
-        return
-    found.checked += 1
-    critical, warning, unknown = alert_problems(config, store, now)
-    found.critical.extend(critical)
-    found.warning.extend(warning)
-    found.unknown.extend(unknown)
-
-
-def _metrics(config: Config, store: Store, now: dt.datetime, live: str | None,
-             found: _Found) -> None:
-    """`[[metrics]]` rows (`tui/core/metrics.py`): by their thresholds (a row of the idle
-    color only warns); a Prometheus error, no data or no fresh value UNKNOWN."""
-    if not config.metrics:
-        return
-    found.checked += 1
-    critical, warning, unknown = metric_problems(config, store, now, live)
-    found.critical.extend(critical)
-    found.warning.extend(warning)
-    found.unknown.extend(unknown)
-
-
-def _swarm(config: Config, store: Store, now: dt.datetime, found: _Found) -> None:
-    """Swarm services (`tui/core/swarm.py`): a `critical` one DOWN pages, else DOWN or
-    DEGRADED warns; a dead manager or no fresh listing UNKNOWN."""
-    if config.swarm is None:
-        return
-    found.checked += 1
-    critical, warning, unknown = swarm_problems(config, store, now)
-    found.critical.extend(critical)
-    found.warning.extend(warning)
-    found.unknown.extend(unknown)
-
-
 def _maintenance_check(config: Config, store: Store, now: dt.datetime, found: _Found) -> None:
     """The maintenance status command itself: no reading is UNKNOWN."""
     m = config.maintenance
@@ -313,13 +292,3 @@ def _maintenance_check(config: Config, store: Store, now: dt.datetime, found: _F
         found.unknown.append(f"{label}: no reading ({snap.value.error})")
 
 
-def _resources(config: Config, store: Store, now: dt.datetime, found: _Found) -> None:
-    """Host resources (`tui/core/resources.py`): CRITICAL/WARNING by the thresholds, a failed
-    or stale reading UNKNOWN with its age."""
-    if config.resources is None:
-        return
-    found.checked += 1
-    lines = resource_problems(config, store, now)
-    found.critical.extend(lines[Level.CRITICAL])
-    found.warning.extend(lines[Level.WARNING])
-    found.unknown.extend(lines[Level.UNKNOWN])

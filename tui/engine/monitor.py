@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
 
 from probes.alertmanager import (
     AlertmanagerProbe,
@@ -141,14 +141,26 @@ class Monitor:
         interval = self.config.interval(m.interval)
         timeout = self.config.timeout(m.timeout)
         stale = self.config.stale_after(None, interval, timeout)
+        return self._reading_job(MAINTENANCE, interval, timeout, stale, probe.probe,
+                                 probe.failed, stamped=False)
+
+    def _reading_job(self, kind: str, interval: float, timeout: float, stale: float,
+                     probe: Callable[[], Awaitable[Any]], failed: Callable[[str], Any], *,
+                     stamped: bool = True, timed_out: str = "timeout after {:.1f} s") -> Job:
+        """A probe whose readings land in the store under `kind` (maintenance, alerts,
+        metrics, host resources), dated by their own `at` when `stamped`; a timeout or an
+        error is a reading too, in words (`failed(reason)`)."""
+        def deliver(reading: Any) -> None:
+            self.store.put(kind, reading, stale, at=reading.at if stamped else None)
+
         return Job(
-            name=MAINTENANCE,
+            name=kind,
             interval=interval,
             timeout=timeout,
-            probe=probe.probe,
-            deliver=lambda reading: self.store.put(MAINTENANCE, reading, stale),
-            on_timeout=lambda t: probe.failed(f"timeout after {t:.1f} s"),
-            on_error=lambda exc: probe.failed(f"probe error: {one_line(str(exc))[:80]}"),
+            probe=probe,
+            deliver=deliver,
+            on_timeout=lambda t: failed(timed_out.format(t)),
+            on_error=lambda exc: failed(f"probe error: {one_line(str(exc))[:80]}"),
         )
 
     def _alerts_job(self, source: AlertSource) -> Job:
@@ -156,16 +168,8 @@ class Monitor:
         timeout = self.config.timeout(source.timeout)
         stale = self.config.stale_after(source.stale_after, interval, timeout)
         probe = AlertmanagerProbe(source, self.clients, timeout)
-        kind = alerts_kind(source.name)
-        return Job(
-            name=kind,
-            interval=interval,
-            timeout=timeout,
-            probe=probe.probe,
-            deliver=lambda reading: self.store.put(kind, reading, stale, at=reading.at),
-            on_timeout=lambda t: probe.failed(f"timeout after {t:.1f} s"),
-            on_error=lambda exc: probe.failed(f"probe error: {one_line(str(exc))[:80]}"),
-        )
+        return self._reading_job(alerts_kind(source.name), interval, timeout, stale,
+                                 probe.probe, probe.failed)
 
     def _metrics_job(self, row: MetricRow) -> Job:
         """One `[[metrics]]` row: instant value and range each round (probes/prometheus.py)."""
@@ -174,35 +178,19 @@ class Monitor:
         timeout = self.config.timeout(row.timeout or (defaults and defaults.timeout))
         stale = self.config.stale_after(row.stale_after, interval, timeout)
         probe = PrometheusProbe(row, defaults, self.clients, timeout)
-        kind = metrics_kind(row.name)
-        return Job(
-            name=kind,
-            interval=interval,
-            timeout=timeout,
-            probe=probe.probe,
-            deliver=lambda reading: self.store.put(kind, reading, stale, at=reading.at),
-            on_timeout=lambda t: probe.failed(f"timeout after {t:.1f} s"),
-            on_error=lambda exc: probe.failed(f"probe error: {one_line(str(exc))[:80]}"),
-        )
+        return self._reading_job(metrics_kind(row.name), interval, timeout, stale,
+                                 probe.probe, probe.failed)
 
     def _resources_job(self, probe: ResourcesProbe, host: str) -> Job:
         """One host's resources, one round per interval (`tui/core/resources.py`)."""
         watch = probe.config
-        kind = resources_kind(host)
 
         def failed(reason: str) -> HostResources:
             return HostResources(host, utcnow(), error=reason)
 
-        return Job(
-            name=kind,
-            interval=watch.interval,
-            timeout=watch.timeout,
-            probe=lambda: probe.probe(host),
-            deliver=lambda reading: self.store.put(kind, reading, watch.stale_seconds(),
-                                                   at=reading.at),
-            on_timeout=lambda t: failed(f"no answer within {t:.1f} s"),
-            on_error=lambda exc: failed(f"probe error: {one_line(str(exc))[:80]}"),
-        )
+        return self._reading_job(resources_kind(host), watch.interval, watch.timeout,
+                                 watch.stale_seconds(), lambda: probe.probe(host), failed,
+                                 timed_out="no answer within {:.1f} s")
 
     def start(self, streams: bool = True) -> None:
         """Start the scheduled probes and (with `streams`) the containers probe and logs hub."""
