@@ -34,6 +34,7 @@ from tui.features.alerts import AlertsMixin
 from tui.features.containers_logs import ContainersLogsMixin
 from tui.features.escalation import EscalationMixin
 from tui.features.heap import SETTLE_AFTER, freeze_startup_heap
+from tui.features.help import HelpMixin
 from tui.features.incident import IncidentMixin
 from tui.features.key_order import KeyOrderMixin
 from tui.features.messages import LogLines, StoreChanged
@@ -46,7 +47,6 @@ from tui.features.screenshot import ScreenshotMixin
 from tui.features.swarm import SwarmMixin
 from tui.features.toasts import ToastsMixin
 from tui.palette import WarroomCommands
-from tui.screens.help import HelpScreen
 from widgets.actions import ActionsPanel
 from widgets.color import ColorPanel
 from widgets.footer import KeysFooter
@@ -100,12 +100,9 @@ class WarroomScreen(Screen[None]):
         super()._on_screen_resume(event)
 
 
-class WarroomApp(KeyOrderMixin, ToastsMixin, ScreenshotMixin, PanesMixin, IncidentMixin,
-                 RunbookMixin,
-                 NotifyMixin,
-                 PostmortemMixin,
-                 ActionsMixin, ContainersLogsMixin, AlertsMixin, MetricsMixin, EscalationMixin,
-                 SwarmMixin):
+class WarroomApp(KeyOrderMixin, ToastsMixin, ScreenshotMixin, PanesMixin, HelpMixin,
+                 IncidentMixin, RunbookMixin, NotifyMixin, PostmortemMixin, ActionsMixin,
+                 ContainersLogsMixin, AlertsMixin, MetricsMixin, EscalationMixin, SwarmMixin):
     """One screen: what is broken, since when, and what have we done about it."""
 
     CSS_PATH = "app.tcss"
@@ -384,30 +381,6 @@ class WarroomApp(KeyOrderMixin, ToastsMixin, ScreenshotMixin, PanesMixin, Incide
             self.call_from_thread(self.monitor.refresh)
 
         self.run_worker(call, thread=True, group="extra", exit_on_error=False)
-
-    def action_help(self) -> None:
-        if isinstance(self.screen, HelpScreen):
-            return
-        self.push_screen(HelpScreen(self.binding_rows()))
-
-    def binding_rows(self) -> list[tuple[str, str, str]]:
-        """Every binding reachable now, keys of the same action grouped, global ones first."""
-        grouped: dict[tuple[str, str], list[str]] = {}
-        descriptions: dict[tuple[str, str], str] = {}
-        for active in self.active_bindings.values():
-            binding = active.binding
-            if not binding.description:
-                continue
-            where = ("anywhere" if active.node is self else
-                     "Screen" if isinstance(active.node, Screen) else type(active.node).__name__)
-            group = (binding.action, where)
-            descriptions.setdefault(group, binding.description)
-            key = self.get_key_display(binding)
-            if key not in grouped.setdefault(group, []):
-                grouped[group].append(key)
-        rows = [(", ".join(keys), descriptions[g], g[1]) for g, keys in grouped.items()]
-        rows.sort(key=lambda row: row[2] != "anywhere")
-        return rows
 
 
 def run_app(
