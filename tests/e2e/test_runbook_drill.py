@@ -452,7 +452,7 @@ def test_runbook_drill(production: Production, tmux_session: Callable[..., TmuxS
     headings = ["## Summary", "## Impact", "## Response metrics", "## Timeline",
                 "## Root Cause", "### Contributing Factors", "## Resolution",
                 "## What Went Well", "## What Went Poorly", "## Action Items",
-                "## Lessons Learned", "## Links"]
+                "## Lessons Learned", "## Prevention", "## Appendix"]
     places = [text.find(f"\n{h}") for h in headings]
     assert -1 not in places and places == sorted(places), list(zip(headings, places, strict=True))
     day = start.date()

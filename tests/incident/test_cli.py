@@ -64,7 +64,7 @@ def test_incident_from_cli_to_postmortem_matches_the_journal(
     sections = re.findall(r"^## (.+)$", md, re.M)
     for name in ("Summary", "Impact", "Response metrics", "Timeline (all times UTC)",
                  "Root Cause", "Resolution", "What Went Well", "What Went Poorly",
-                 "Action Items", "Links"):
+                 "Action Items", "Prevention", "Appendix"):
         assert name in sections
     assert md.startswith("# Post-Mortem: API 503 after deploy")
     # metrics are the milestone differences from the journal

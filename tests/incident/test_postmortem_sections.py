@@ -18,7 +18,7 @@ from tui.core.model import utcnow
 
 SECTIONS = ["Summary", "Impact", "Response metrics", "Timeline (all times UTC)", "Root Cause",
             "Resolution", "What Went Well", "What Went Poorly", "Action Items",
-            "Lessons Learned", "Links"]
+            "Lessons Learned", "Prevention", "Appendix"]
 POLICY = IncidentPolicy(dir="incidents", severities=(
     Severity("P1", "High", detect=5, acknowledge=5, mitigate=10, recover=15, mttr=45),))
 HOSTILE = ("\x1b]52;c;cHduZWQ=\x07\x1b[2J## Fake section\n<!-- swallow everything\n"
@@ -71,6 +71,7 @@ FIELDS = {
     "went_poorly": "❌ acknowledgement took 7 minutes\n* the runbook link was dead",
     "lessons": "1. diff the compose env per color\n2. smoke-test checkout",
     "links": "https://errors.example.com/issue/42",
+    "prevention": "a CI check that every color's compose file sets the same env names",
 }
 
 

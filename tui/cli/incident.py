@@ -94,7 +94,7 @@ def add_parser(subparsers: argparse._SubParsersAction, parents: list) -> None:
 
     p = sub.add_parser("set", parents=[common], help="set fields (open or latest incident): "
                        "title, impact, commander, root_cause, contributing_factors, summary, "
-                       "went_well, went_poorly, lessons, links … as FIELD=VALUE")
+                       "went_well, went_poorly, lessons, prevention, links … as FIELD=VALUE")
     p.add_argument("assignments", nargs="+", metavar="FIELD=VALUE")
 
     p = sub.add_parser("update-sent", parents=[common], help="record a status update sent")

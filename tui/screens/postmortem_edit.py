@@ -37,6 +37,8 @@ FIELDS = (
     ("went_well", "What went well (one per line)"),
     ("went_poorly", "What went poorly (one per line)"),
     ("lessons", "Lessons learned (one per line)"),
+    ("prevention", "Prevention — how this will not happen again"),
+    ("links", "Links — logs, dashboards, tickets (comma separated)"),
 )
 MAX_FIELD = MAX_NOTE
 

@@ -283,13 +283,29 @@ def _lessons(d: Draft) -> list[str]:
             *(bullets(d.text("lessons"), numbered=True) or [not_written("lessons")]), ""]
 
 
+def _prevention(d: Draft) -> list[str]:
+    """How it will not happen again: the text written, else the action items still open."""
+    out = ["## Prevention", ""]
+    if d.text("prevention"):
+        return [*out, *(bullets(d.text("prevention")) or []), ""]
+    open_items = [i for i in d.items if i.status == "open"]
+    if open_items:
+        out.append(f"{len(open_items)} action item(s) still open (above); "
+                   "the plan in words:")
+    return [*out, not_written("prevention"), ""]
+
+
 def _links(d: Draft) -> list[str]:
-    out = ["## Links", "", f"- Incident journal: `{cell(d.state.path)}`"]
+    """The template's Appendix: the journal (every entry), the links given, and the war
+    room notes (below)."""
+    out = ["## Appendix", "", f"- Incident journal: `{cell(d.state.path)}`"]
     if d.text("links"):
         out += [f"- {cell(link.strip())}" for link in d.text("links").split(",")
                 if link.strip()]
     else:
-        out.append(f"- {not_written('links')}")
+        out.append(f"- Logs, metrics, tickets: {not_written('links')}")
+    if any(e.kind == "note" for e in d.state.entries):
+        out.append("- War room notes: below")
     return [*out, ""]
 
 
@@ -302,7 +318,7 @@ def _appendix(d: Draft) -> list[str]:
 
 SECTIONS: tuple[Callable[[Draft], list[str]], ...] = (
     _header, _summary, _impact, _metrics, _timeline, _root_cause, _resolution, _went_well,
-    _went_poorly, _action_items, _lessons, _links, _appendix,
+    _went_poorly, _action_items, _lessons, _prevention, _links, _appendix,
 )
 """The post-mortem's sections in order (each returns its lines, ending with "")."""
 

@@ -37,7 +37,8 @@ ORDER = ("start", *MILESTONES)
 SCOPES = ("platform", "feature", "tenant")
 SCOPE_LABELS = {"platform": "the whole platform", "feature": "one feature", "tenant": "one tenant"}
 SETTABLE = ("title", "commander", "scope", "scope_detail", "impact", "start", "root_cause",
-            "summary", "links", "contributing_factors", "went_well", "went_poorly", "lessons")
+            "summary", "links", "contributing_factors", "went_well", "went_poorly", "lessons",
+            "prevention")
 OPS = ("open", "severity", "status", "milestone", "set", "update", "resolve")
 SUCCESS = ("ok", "success", "succeeded", "finished", "done")
 
