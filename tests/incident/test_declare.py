@@ -114,7 +114,8 @@ async def test_tui_offers_milestones_in_order_and_refuses_out_of_order_ones(tmp_
         # the menu never offers what the order refuses: "detected" at the latest time allowed
         offered = [(choice, label) for choice, label in screen._choices
                    if choice[:2] == ("milestone", "detected")]
-        assert offered == [(("milestone", "detected", mitigated.isoformat()),
+        assert offered == [(("milestone", "detected", mitigated.isoformat(),
+                             "set no later than mitigated"),
                             f"milestone: detected at {mitigated:%H:%M:%S} UTC "
                             "(no later than mitigated)")]
         # "now" (a menu opened before another war room set mitigated): refused, named

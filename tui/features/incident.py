@@ -276,7 +276,7 @@ class IncidentMixin(WarroomBase):
                            markup=False, timeout=10)
                 return
         if what == "milestone":
-            reason = "suggested by checks, confirmed" if at else ""
+            reason = choice[3] if len(choice) > 3 else ""  # why at that time, if not now
             self._write(partial(ops.set_milestone, state, choice[1], author=author, at=at,
                                 reason=reason), f"milestone {choice[1]} saved")
         elif what == "status":

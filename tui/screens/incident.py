@@ -220,7 +220,7 @@ class IncidentScreen(WarroomModal[tuple[str, ...] | None]):
                    if m in state.milestones]
         if earlier and max(earlier) > bound:
             return []
-        return [(("milestone", name, bound.isoformat()),
+        return [(("milestone", name, bound.isoformat(), f"set no later than {which}"),
                  f"milestone: {name} at {bound:%H:%M:%S} UTC (no later than {which})")]
 
     def choices(self) -> list[tuple[tuple[str, ...], str]]:
@@ -234,7 +234,8 @@ class IncidentScreen(WarroomModal[tuple[str, ...] | None]):
             out.append(SEND_UPDATE)
             return out + postmortem_choices(state, self.policy.osc52)
         for s in self.view.suggestions:
-            out.append((("milestone", s.milestone, s.at.isoformat()),
+            out.append((("milestone", s.milestone, s.at.isoformat(),
+                         "suggested by checks, confirmed"),
                         f"confirm suggested {s.milestone} at {s.at:%H:%M:%S} UTC "
                         f"({one_line(s.reason)[:60]})"))
         for name in MILESTONES[:-1]:
