@@ -226,6 +226,10 @@ class IncidentMixin(WarroomBase):
         """The default start when declaring: `signal.first_signal` over the journal's check
         transitions and alert events (the audit journal while no incident is open), with the
         store's states and the alerts firing now deciding what is failing now."""
+        # read what the journal got since the last poll (every 0.5 s): pressed just after a
+        # check went DOWN, the form said "no failing check now" and started the incident at
+        # the declaration instead of the first signal
+        self.incident_poll()
         current = self.current_states()
         if self.config.alerts:
             view = alerts_view(self.config, self.store, utcnow())
