@@ -26,6 +26,7 @@ from tui.core.model import utcnow
 from tui.core.sanitize import clean_keep_sgr, decode, one_line
 
 from .docker_engine import EngineWatcher
+from .docker_session import EngineProbe
 
 Action = Literal["restart", "stop", "start"]
 ACTIONS: tuple[Action, ...] = ("restart", "stop", "start")
@@ -35,7 +36,7 @@ class ActionError(Exception):
     """A container action could not be done (message fit for the user)."""
 
 
-class ContainersProbe:
+class ContainersProbe(EngineProbe[EngineWatcher, ContainersSnapshot]):
     """Watches the configured hosts; publishes merged `ContainersSnapshot`s."""
 
     def __init__(
@@ -43,30 +44,12 @@ class ContainersProbe:
         ssh_pool: Any = None, min_interval: float = 0.25,
     ) -> None:
         self.config = config
-        self.on_snapshot = on_snapshot
-        self.min_interval = min_interval
-        self.watchers: dict[str, EngineWatcher] = {}
-        for host in config.hosts:
-            base_url = None
-            if host != "local":
-                if ssh_pool is None:
-                    raise ValueError(f"host {host!r} needs an SSH pool")
-                base_url = _forwarder(ssh_pool, host)
-            self.watchers[host] = EngineWatcher(host, config, self._changed, base_url)
-        self._pending: asyncio.TimerHandle | None = None
-        self._last_publish = 0.0
-        self.last: ContainersSnapshot | None = None
+        super().__init__(config.hosts, lambda host, changed, url: EngineWatcher(
+            host, config, changed, url), on_snapshot, ssh_pool, min_interval)
 
     def start(self) -> None:
-        for watcher in self.watchers.values():
-            watcher.start()
+        super().start()
         self._publish()
-
-    async def close(self) -> None:
-        if self._pending is not None:
-            self._pending.cancel()
-            self._pending = None
-        await asyncio.gather(*(w.close() for w in self.watchers.values()))
 
     def refresh(self) -> None:
         """Every host re-reads its containers now, each on its own (none waits for another)."""
@@ -83,23 +66,6 @@ class ContainersProbe:
         rows.sort(key=_order)
         engines = tuple(w.snapshot_status() for w in self.watchers.values())
         return ContainersSnapshot(tuple(rows), engines, utcnow())
-
-    def _changed(self) -> None:
-        """Coalesce bursts: publish now, or once at the end of the current window."""
-        if self._pending is not None:
-            return
-        loop = asyncio.get_running_loop()
-        wait = self._last_publish + self.min_interval - loop.time()
-        if wait <= 0:
-            self._publish()
-        else:
-            self._pending = loop.call_later(wait, self._publish)
-
-    def _publish(self) -> None:
-        self._pending = None
-        self._last_publish = asyncio.get_running_loop().time()
-        self.last = self.snapshot()
-        self.on_snapshot(self.last)
 
     # -- actions --------------------------------------------------------------------------
     async def act(self, host: str, name: str, action: Action, timeout: int = 10) -> str:
@@ -184,10 +150,3 @@ def _order(row: ContainerRow) -> tuple[str, str, str]:
         base = base.replace(row.color, "*")
     return (base, row.color or "", row.host)
 
-
-def _forwarder(pool: Any, host: str) -> Callable[[], Any]:
-    async def base_url() -> str:
-        path = await pool.forward_docker(host)
-        return f"unix://{path}"
-
-    return base_url
