@@ -18,24 +18,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import copy
-import random
-import threading
-from collections.abc import Awaitable, Callable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
 from typing import Any, Literal
 
 from tui.core.config.swarm import SwarmConfig
-from tui.core.docker_model import CONNECTING, EngineStatus, parse_time
+from tui.core.docker_model import CONNECTING, parse_time
 from tui.core.model import utcnow
 from tui.core.sanitize import one_line
 from tui.core.swarm import MAX_TASKS, SwarmService, SwarmSnapshot, SwarmTask, image_parts
-from tui.core.tasks import cancel_and_wait
+
+from .docker_session import MAX_BACKOFF, BaseUrl, EngineProbe, EngineSession, reason
 
 Action = Literal["rollback", "restart", "scale"]
 ACTIONS: tuple[Action, ...] = ("rollback", "restart", "scale")
-BaseUrl = Callable[[], Awaitable[str | None]]
 DEBOUNCE = 0.3
-MAX_BACKOFF = 30.0
 MAX_SERVICES = 2000
 CONTAINER_EVENTS = ("start", "die", "kill", "oom", "destroy", "health_status")
 SETTLE = 10.0
@@ -50,15 +46,6 @@ class SwarmActionError(Exception):
 
 def _text(value: Any, limit: int = 200) -> str:
     return one_line(str(value or ""))[:limit]
-
-
-def _reason(exc: BaseException) -> str:
-    text = one_line(str(exc) or type(exc).__name__)
-    if "Connection refused" in text or "No such file" in text:
-        return "connection refused"
-    if "timed out" in text.lower() or isinstance(exc, TimeoutError):
-        return "timed out"
-    return text[:160]
 
 
 def build_services(host: str, config: SwarmConfig, services: list[dict[str, Any]],
@@ -137,110 +124,40 @@ def _not_running(tasks: list[dict[str, Any]], mode: str, nodes: dict[str, str]
     return tuple(out[:MAX_TASKS])
 
 
-class SwarmWatcher:
+class SwarmWatcher(EngineSession):
     """Keeps `rows` and `status` current for one manager; never raises."""
+
+    KIND = "swarm"
+    REASON_LIMIT = 160
+    URL_DEADLINE = 3.0
+    JOIN_ON_CLOSE = False
 
     def __init__(self, host: str, config: SwarmConfig, on_change: Callable[[], None],
                  base_url: BaseUrl | None = None) -> None:
-        self.host, self.config, self.on_change, self.base_url = host, config, on_change, base_url
+        super().__init__(host, config.timeout, on_change, base_url, (1.0, MAX_BACKOFF))
+        self.config = config
         self.rows: list[SwarmService] = []
-        self.status = EngineStatus(host, False, utcnow(), CONNECTING)
-        self.api_calls = 0
         self.listings = 0
-        self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix=f"swarm-{host}")
-        self._api: Any = None
-        self._stop_events: Callable[[], None] | None = None
-        self._events_thread: threading.Thread | None = None
-        self._wake = asyncio.Event()
         self._dirty = False
         self._settling = False
-        self._ended: str | None = None
-        self._task: asyncio.Task[None] | None = None
-        self._closing = False
-
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name=f"swarm-watch-{self.host}")
-
-    async def close(self) -> None:
-        self._closing = True
-        if self._task is not None:
-            await cancel_and_wait([self._task], kick=self._wake.set)
-        await self._disconnect()
-        self._pool.shutdown(wait=False, cancel_futures=True)
-
-    async def call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        loop = asyncio.get_running_loop()
-        self.api_calls += 1
-        future = loop.run_in_executor(self._pool, lambda: fn(*args, **kwargs))
-        return await asyncio.wait_for(future, self.config.timeout + 2)
 
     @property
-    def api(self) -> Any:
-        if self._api is None:
-            raise SwarmActionError(f"{self.host}: manager not connected ({self.status.error})")
-        return self._api
+    def interval(self) -> float:
+        return self.config.interval
 
-    async def _run(self) -> None:
-        backoff = 1.0
-        while not self._closing:
-            try:
-                await self._connect()
-                since = int(utcnow().timestamp()) - 1
-                self._start_events(since)
-                self._set_status(True, None)
-                await self.relist()
-                backoff = 1.0
-                await self._serve()
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                self._set_status(False, _reason(exc))
-            finally:
-                await self._disconnect()
-            if self._closing:
-                break
-            await asyncio.sleep(backoff * random.uniform(0.8, 1.2))
-            backoff = min(backoff * 2, max(1.0, min(MAX_BACKOFF, self.config.interval)))
+    def _down(self) -> Exception:
+        return SwarmActionError(f"{self.host}: manager not connected ({self.status.error})")
 
-    async def _connect(self) -> None:
-        import docker
+    def _check(self, api: Any) -> None:
+        swarm = (api.info().get("Swarm") or {})
+        if not swarm.get("ControlAvailable"):
+            state = swarm.get("LocalNodeState") or "?"
+            raise RuntimeError(f"not a swarm manager (swarm state: {state})")
 
-        url = await asyncio.wait_for(self.base_url(), self.config.timeout * 3) \
-            if self.base_url else None
-        timeout = self.config.timeout
-
-        def make() -> Any:
-            if url:
-                api = docker.APIClient(base_url=url, timeout=timeout, version="auto")
-            else:
-                api = docker.APIClient(timeout=timeout, **docker.utils.kwargs_from_env())
-            try:
-                swarm = (api.info().get("Swarm") or {})
-                if not swarm.get("ControlAvailable"):
-                    state = swarm.get("LocalNodeState") or "?"
-                    raise RuntimeError(f"not a swarm manager (swarm state: {state})")
-            except Exception:
-                api.close()
-                raise
-            return api
-
-        self.api_calls += 2
-        self._api = await asyncio.wait_for(
-            asyncio.get_running_loop().run_in_executor(self._pool, make), timeout * 2 + 2)
-
-    async def _disconnect(self) -> None:
-        stop, api, thread = self._stop_events, self._api, self._events_thread
-        self._stop_events = self._api = self._events_thread = None
-        if stop is not None:
-            stop()
-        if api is not None:
-            with contextlib.suppress(Exception):
-                api.close()
-        if thread is not None:
-            for _ in range(100):
-                if not thread.is_alive():
-                    break
-                await asyncio.sleep(0.02)
+    async def _opened(self, since: int) -> None:
+        self._start_events(since, {"type": ["service", "node", "container"]})
+        self._set_status(True, None)
+        await self.relist()
 
     async def relist(self) -> None:
         """One listing: services, all tasks, nodes (three calls)."""
@@ -261,11 +178,7 @@ class SwarmWatcher:
         next_reconcile = loop.time() + self.config.interval
         settle_until = loop.time() + SETTLE
         while not self._closing:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), max(0.0, next_reconcile - loop.time()))
-            self._wake.clear()
-            if self._ended is not None:
-                raise RuntimeError(self._ended)
+            await self._wait(next_reconcile)
             if self._dirty or loop.time() >= next_reconcile:
                 if self._dirty:
                     await asyncio.sleep(DEBOUNCE)  # a burst of events: one listing
@@ -278,61 +191,17 @@ class SwarmWatcher:
                     # "running" after the container's start event): look again soon
                     next_reconcile = min(next_reconcile, loop.time() + 1.0)
 
-    def _start_events(self, since: int) -> None:
-        api, loop = self.api, asyncio.get_running_loop()
-        self._ended = None
-        guard = threading.Lock()
-        holder: dict[str, Any] = {}
+    def _wanted(self, event: dict[str, Any]) -> bool:
+        """Services and nodes; containers only when they are a service's task."""
+        if event.get("Type") != "container":
+            return True
+        attrs = (event.get("Actor") or {}).get("Attributes") or {}
+        return ("com.docker.swarm.service.id" in attrs
+                and event.get("Action") in CONTAINER_EVENTS)
 
-        def mark(ended: str | None) -> None:
-            if holder.get("cancelled"):
-                return
-            if ended is not None:
-                self._ended = ended
-            self._dirty = True
-            self._wake.set()
-
-        def pump() -> None:
-            ended = "events stream ended"
-            try:
-                stream = api.events(decode=True, since=since,
-                                    filters={"type": ["service", "node", "container"]})
-                with guard:
-                    if holder.get("cancelled"):
-                        stream.close()
-                        return
-                    holder["stream"] = stream
-                for event in stream:
-                    if event.get("Type") == "container":
-                        attrs = (event.get("Actor") or {}).get("Attributes") or {}
-                        if ("com.docker.swarm.service.id" not in attrs
-                                or event.get("Action") not in CONTAINER_EVENTS):
-                            continue
-                    loop.call_soon_threadsafe(mark, None)
-            except Exception as exc:
-                ended = _reason(exc)
-            with contextlib.suppress(RuntimeError):
-                loop.call_soon_threadsafe(mark, ended)
-
-        def cancel() -> None:
-            with guard:
-                holder["cancelled"] = True
-                stream = holder.pop("stream", None)
-            if stream is not None:
-                with contextlib.suppress(Exception):
-                    stream.close()
-
-        self.api_calls += 1
-        self._stop_events = cancel
-        self._events_thread = threading.Thread(target=pump, name=f"swarm-events-{self.host}",
-                                               daemon=True)
-        self._events_thread.start()
-
-    def _set_status(self, reachable: bool, error: str | None) -> None:
-        old = self.status
-        since = old.since if old.reachable == reachable else utcnow()
-        self.status = EngineStatus(self.host, reachable, since, error, self.api_calls)
-        self.on_change()
+    def _on_event(self, event: dict[str, Any] | None) -> bool:
+        self._dirty = True  # re-listed (debounced) by `_serve`
+        return True
 
     # -- actions ----------------------------------------------------------------------------
     async def act(self, name: str, action: Action, replicas: int | None = None) -> str:
@@ -376,7 +245,7 @@ class SwarmWatcher:
             answer = await self.call(post)
         except Exception as exc:
             raise SwarmActionError(f"{self.host}: {action} {name} failed: "
-                                   f"{_reason(exc)}") from None
+                                   f"{reason(exc, SwarmWatcher.REASON_LIMIT)}") from None
         warnings = [_text(w, 120) for w in (answer or {}).get("Warnings") or []
                     if "could not be accessed on a registry" not in str(w)]
         self._dirty = True
@@ -384,33 +253,16 @@ class SwarmWatcher:
         return f"{self.host}: {name}: {done}" + (f" ({'; '.join(warnings)})" if warnings else "")
 
 
-class SwarmProbe:
+class SwarmProbe(EngineProbe[SwarmWatcher, SwarmSnapshot]):
     """Watches the configured managers; publishes merged `SwarmSnapshot`s."""
+
+    NOUN = "manager"
 
     def __init__(self, config: SwarmConfig, on_snapshot: Callable[[SwarmSnapshot], None],
                  ssh_pool: Any = None, min_interval: float = 0.25) -> None:
-        self.config, self.on_snapshot, self.min_interval = config, on_snapshot, min_interval
-        self.watchers: dict[str, SwarmWatcher] = {}
-        for host in config.hosts:
-            base_url = None
-            if host != "local":
-                if ssh_pool is None:
-                    raise ValueError(f"manager {host!r} needs an SSH pool")
-                base_url = _forwarder(ssh_pool, host)
-            self.watchers[host] = SwarmWatcher(host, config, self._changed, base_url)
-        self._pending: asyncio.TimerHandle | None = None
-        self._last = 0.0
-        self.last: SwarmSnapshot | None = None
-
-    def start(self) -> None:
-        for watcher in self.watchers.values():
-            watcher.start()
-
-    async def close(self) -> None:
-        if self._pending is not None:
-            self._pending.cancel()
-            self._pending = None
-        await asyncio.gather(*(w.close() for w in self.watchers.values()))
+        self.config = config
+        super().__init__(config.hosts, lambda host, changed, url: SwarmWatcher(
+            host, config, changed, url), on_snapshot, ssh_pool, min_interval)
 
     def snapshot(self) -> SwarmSnapshot:
         seen: set[str] = set()
@@ -424,22 +276,6 @@ class SwarmProbe:
         rows.sort(key=lambda r: (r.name, r.host))
         managers = tuple(w.status for w in self.watchers.values())
         return SwarmSnapshot(tuple(rows), managers, utcnow())
-
-    def _changed(self) -> None:
-        if self._pending is not None:
-            return
-        loop = asyncio.get_running_loop()
-        wait = self._last + self.min_interval - loop.time()
-        if wait <= 0:
-            self._publish()
-        else:
-            self._pending = loop.call_later(wait, self._publish)
-
-    def _publish(self) -> None:
-        self._pending = None
-        self._last = asyncio.get_running_loop().time()
-        self.last = self.snapshot()
-        self.on_snapshot(self.last)
 
     async def act(self, host: str, name: str, action: Action, replicas: int | None = None
                   ) -> str:
@@ -465,9 +301,3 @@ class SwarmProbe:
             m, error=f"no answer within {deadline:.0f} s") for m in snap.managers)
         return dataclasses.replace(snap, managers=managers)
 
-
-def _forwarder(pool: Any, host: str) -> BaseUrl:
-    async def base_url() -> str:
-        return f"unix://{await pool.forward_docker(host)}"
-
-    return base_url
