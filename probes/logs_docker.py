@@ -13,6 +13,7 @@ import calendar
 import contextlib
 import threading
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from tui.core.config.logs import LogSource, parse_since
@@ -22,41 +23,45 @@ from .logs_backoff import MAX_WAIT, Backoff
 from .logs_sink import CHUNK, LogSink, Markers, SourceBuffer, split_lines
 
 
-async def docker_reader(source: LogSource, sink: LogSink, buf: SourceBuffer) -> None:
+async def open_api(host: str, sink: LogSink) -> Any:
+    """A client of `host`'s engine: the local one from the environment, a remote one through
+    the SSH pool's forwarded socket."""
     import docker
+
+    if host == "local":
+        return await asyncio.to_thread(
+            lambda: docker.APIClient(timeout=sink.config.timeout,
+                                     **docker.utils.kwargs_from_env()))
+    path = await sink.ssh_pool.forward_docker(host)
+    return await asyncio.to_thread(
+        docker.APIClient, base_url=f"unix://{path}", timeout=sink.config.timeout)
+
+
+Opened = tuple["_DockerStream", str] | None
+"""A stream to follow and what to say when it ends; None: nothing to follow yet."""
+
+
+async def reattach(source: LogSource, sink: LogSink, buf: SourceBuffer,
+                   open_stream: Callable[[Any, Markers, float | None, int | None],
+                                         Awaitable[Opened]],
+                   missing: str, down: str) -> None:
+    """Follow what `open_stream` opens on `source.host`'s engine until it ends; reattach with
+    backoff (after the last line read: nothing twice). `missing`/`down` are the markers for an
+    unknown name and an unreachable engine."""
     import docker.errors
 
     mark = Markers(sink, buf)
-    name = one_line(source.container or "")
     since = parse_since(source.since).timestamp() if source.since else None
     tail: int | None = source.tail
-    attached = 0
     backoff = Backoff(sink.config.reattach_delay)
-    loop = asyncio.get_running_loop()
     while True:
         api = None
         try:
-            if source.host == "local":
-                api = await asyncio.to_thread(
-                    lambda: docker.APIClient(timeout=sink.config.timeout,
-                                             **docker.utils.kwargs_from_env()))
-            else:
-                path = await sink.ssh_pool.forward_docker(source.host)
-                api = await asyncio.to_thread(
-                    docker.APIClient, base_url=f"unix://{path}", timeout=sink.config.timeout)
-            info = await asyncio.to_thread(api.inspect_container, source.container)
-            state = info.get("State") or {}
-            if state.get("Status") != "running":
-                code = state.get("ExitCode")
-                mark(f"container {name} is {one_line(str(state.get('Status')))}"
-                     f" (exit {code}); waiting for it to run")
-            else:
-                attached += 1
-                mark(f"attached to {name}" if attached == 1 else
-                     f"reattached to {name} (restarted at {state.get('StartedAt', '?')[:19]}Z)")
+            api = await open_api(source.host, sink)
+            opened = await open_stream(api, mark, since, tail)
+            if opened is not None:
+                reader, ended = opened
                 backoff.reset()
-                reader = _DockerStream(api, info["Id"], bool((info.get("Config") or {})
-                                       .get("Tty")), tail, since, source.stderr, sink, buf, loop)
                 try:
                     await reader.run()
                 finally:
@@ -64,22 +69,50 @@ async def docker_reader(source: LogSource, sink: LogSink, buf: SourceBuffer) -> 
                 if buf.lines:
                     since = max(since or 0.0, buf.lines[-1].ts)
                 tail = None
-                mark(f"stream of {name} ended; waiting to reattach")
+                mark(ended)
                 mark.last = ""  # a later "is exited" should show even if repeated
         except asyncio.CancelledError:
             raise
         except docker.errors.NotFound:
-            mark(f"no container named {name}; waiting for it")
+            mark(missing)
         except Exception as exc:
-            mark(f"docker unreachable: {one_line(str(exc))[:120]}; retrying")
+            mark(f"{down}: {one_line(str(exc))[:120]}; retrying")
         finally:
             if api is not None:
                 api.close()
         await asyncio.sleep(backoff.take(MAX_WAIT))
 
 
+async def docker_reader(source: LogSource, sink: LogSink, buf: SourceBuffer) -> None:
+    name = one_line(source.container or "")
+    loop = asyncio.get_running_loop()
+    attached = 0
+
+    async def open_stream(api: Any, mark: Markers, since: float | None, tail: int | None
+                          ) -> Opened:
+        nonlocal attached
+        info = await asyncio.to_thread(api.inspect_container, source.container)
+        state = info.get("State") or {}
+        if state.get("Status") != "running":
+            code = state.get("ExitCode")
+            mark(f"container {name} is {one_line(str(state.get('Status')))}"
+                 f" (exit {code}); waiting for it to run")
+            return None
+        attached += 1
+        mark(f"attached to {name}" if attached == 1 else
+             f"reattached to {name} (restarted at {state.get('StartedAt', '?')[:19]}Z)")
+        tty = bool((info.get("Config") or {}).get("Tty"))
+        return (_DockerStream(api, info["Id"], tty, tail, since, source.stderr, sink, buf, loop),
+                f"stream of {name} ended; waiting to reattach")
+
+    await reattach(source, sink, buf, open_stream, f"no container named {name}; waiting for it",
+                   "docker unreachable")
+
+
 class _DockerStream:
     """One `GET /containers/{id}/logs?follow=1` read in a thread, demultiplexed in bulk."""
+
+    PATH = "/containers/{0}/logs"
 
     def __init__(self, api: Any, cid: str, tty: bool, tail: int | None, since: float | None,
                  stderr: bool, sink: LogSink, buf: SourceBuffer,
@@ -131,7 +164,7 @@ class _DockerStream:
     def _work(self) -> None:
         error: BaseException | None = None
         try:
-            url = self.api._url("/containers/{0}/logs", self.cid)
+            url = self.api._url(self.PATH, self.cid)
             self.response = self.api._get(url, params=self.params, stream=True, timeout=None)
             self.api._raise_for_status(self.response)
             if not self._cancelled:

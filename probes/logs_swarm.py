@@ -14,11 +14,10 @@ import asyncio
 import contextlib
 from typing import Any
 
-from tui.core.config.logs import LogSource, parse_since
+from tui.core.config.logs import LogSource
 from tui.core.sanitize import one_line
 
-from .logs_backoff import MAX_WAIT, Backoff
-from .logs_docker import _DockerStream
+from .logs_docker import Opened, _DockerStream, reattach
 from .logs_sink import LogSink, Markers, SourceBuffer
 
 TASK_KEY = b"com.docker.swarm.task.id="
@@ -29,25 +28,13 @@ class _ServiceStream(_DockerStream):
     """`GET /services/{id}/logs?follow=1&details=1`: multiplexed like a container's; the
     details carry the task id, turned into `name.slot` (tasks looked up once each)."""
 
+    PATH = "/services/{0}/logs"
+
     def __init__(self, api: Any, service_id: str, name: str, *args: Any) -> None:
         super().__init__(api, service_id, False, *args)
         self.params["details"] = 1
         self.name = name
         self.tasks: dict[bytes, bytes] = {}
-
-    def _work(self) -> None:
-        error: BaseException | None = None
-        try:
-            url = self.api._url("/services/{0}/logs", self.cid)
-            self.response = self.api._get(url, params=self.params, stream=True, timeout=None)
-            self.api._raise_for_status(self.response)
-            if not self._cancelled:
-                self._pump(self.response.raw._fp)
-        except Exception as exc:
-            if not self._cancelled:
-                error = exc
-        with contextlib.suppress(RuntimeError):
-            self.loop.call_soon_threadsafe(self._finish_after_drain, error)
 
     def _hand_over(self, raws: list[bytes]) -> None:
         out = []
@@ -78,50 +65,19 @@ class _ServiceStream(_DockerStream):
 
 
 async def swarm_reader(source: LogSource, sink: LogSink, buf: SourceBuffer) -> None:
-    import docker
-    import docker.errors
-
-    mark = Markers(sink, buf)
     name = one_line(source.service or "")[:120]
-    since = parse_since(source.since).timestamp() if source.since else None
-    tail: int | None = source.tail
-    backoff = Backoff(sink.config.reattach_delay)
     loop = asyncio.get_running_loop()
     attached = 0
-    while True:
-        api = None
-        try:
-            if source.host == "local":
-                api = await asyncio.to_thread(
-                    lambda: docker.APIClient(timeout=sink.config.timeout,
-                                             **docker.utils.kwargs_from_env()))
-            else:
-                path = await sink.ssh_pool.forward_docker(source.host)
-                api = await asyncio.to_thread(
-                    docker.APIClient, base_url=f"unix://{path}", timeout=sink.config.timeout)
-            info = await asyncio.to_thread(api.inspect_service, source.service)
-            attached += 1
-            mark(f"attached to service {name}" if attached == 1 else
-                 f"reattached to service {name}")
-            backoff.reset()
-            reader = _ServiceStream(api, info["ID"], name, tail, since, source.stderr, sink,
-                                    buf, loop)
-            try:
-                await reader.run()
-            finally:
-                reader.cancel()
-            if buf.lines:
-                since = max(since or 0.0, buf.lines[-1].ts)
-            tail = None
-            mark(f"logs of service {name} ended; waiting to reattach")
-            mark.last = ""
-        except asyncio.CancelledError:
-            raise
-        except docker.errors.NotFound:
-            mark(f"no swarm service named {name}; waiting for it")
-        except Exception as exc:
-            mark(f"swarm manager unreachable: {one_line(str(exc))[:120]}; retrying")
-        finally:
-            if api is not None:
-                api.close()
-        await asyncio.sleep(backoff.take(MAX_WAIT))
+
+    async def open_stream(api: Any, mark: Markers, since: float | None, tail: int | None
+                          ) -> Opened:
+        nonlocal attached
+        info = await asyncio.to_thread(api.inspect_service, source.service)
+        attached += 1
+        mark(f"attached to service {name}" if attached == 1 else
+             f"reattached to service {name}")
+        return (_ServiceStream(api, info["ID"], name, tail, since, source.stderr, sink, buf,
+                               loop), f"logs of service {name} ended; waiting to reattach")
+
+    await reattach(source, sink, buf, open_stream,
+                   f"no swarm service named {name}; waiting for it", "swarm manager unreachable")
