@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.infra.common import free_port, wait_until
+from tests.infra.common import free_port, spawn, terminate, wait_ready
 
 BINARY = "prometheus-alertmanager"
 CONFIG = """\
@@ -78,13 +78,7 @@ class Alertmanager:
         return str(self._call("POST", "/api/v2/silences", body)["silenceID"])
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(5)
+        terminate(self.process)
 
 
 def start_alertmanager(workdir: Path) -> Alertmanager:
@@ -93,26 +87,12 @@ def start_alertmanager(workdir: Path) -> Alertmanager:
     workdir.mkdir(parents=True, exist_ok=True)
     (workdir / "am.yml").write_text(CONFIG)
     port = free_port()
-    log = (workdir / "am.log").open("wb")
-    proc = subprocess.Popen(
+    log = workdir / "am.log"
+    proc = spawn(
         [binary, f"--config.file={workdir / 'am.yml'}",
          f"--web.listen-address=127.0.0.1:{port}", "--cluster.listen-address=",
          f"--storage.path={workdir / 'data'}"],
-        stdout=log, stderr=subprocess.STDOUT)
+        log)
     am = Alertmanager(port, workdir, proc)
-
-    def ready() -> bool:
-        if proc.poll() is not None:
-            raise RuntimeError(f"alertmanager exited: {(workdir / 'am.log').read_text()[-500:]}")
-        try:
-            am._call("GET", "/-/ready")
-            return True
-        except OSError:
-            return False
-
-    try:
-        wait_until(ready, timeout=15, what="alertmanager ready")
-    except BaseException:
-        am.stop()
-        raise
+    wait_ready("alertmanager", proc, log, lambda: am._call("GET", "/-/ready"), 15, am.stop)
     return am

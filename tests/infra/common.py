@@ -1,11 +1,13 @@
-"""Small shared helpers: skip-or-fail policy, free ports, polling."""
+"""Small shared helpers: skip-or-fail policy, free ports, polling, loopback daemons."""
 
 from __future__ import annotations
 
 import os
 import socket
+import subprocess
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import NoReturn, TypeVar
 
 import pytest
@@ -59,3 +61,40 @@ def wait_until(
         if time.monotonic() >= deadline:
             raise TimeoutError(f"timed out after {timeout:.1f}s waiting for {what}")
         time.sleep(interval)
+
+
+def spawn(argv: list[str], log: Path, stdin: int | None = None) -> subprocess.Popen[bytes]:
+    """Start a daemon with its output (both streams) in `log`."""
+    return subprocess.Popen(argv, stdout=log.open("wb"), stderr=subprocess.STDOUT, stdin=stdin)
+
+
+def wait_ready(name: str, proc: subprocess.Popen[bytes], log: Path, ready: Callable[[], object],
+               timeout: float, stop: Callable[[], None]) -> None:
+    """Poll `ready()` (an OSError: not yet) until true; when the daemon exits first (its log's
+    tail in the error) or the time runs out, `stop()` and raise."""
+
+    def check() -> bool:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{name} exited: {log.read_text()[-500:]}")
+        try:
+            ready()
+            return True
+        except OSError:
+            return False
+
+    try:
+        wait_until(check, timeout=timeout, what=f"{name} ready")
+    except BaseException:
+        stop()
+        raise
+
+
+def terminate(proc: subprocess.Popen[bytes] | None) -> None:
+    """End a daemon: SIGTERM, then SIGKILL after 5 s."""
+    if proc is not None and proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(5)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)

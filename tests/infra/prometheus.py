@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.infra.common import free_port, wait_until
+from tests.infra.common import free_port, spawn, terminate, wait_ready, wait_until
 from tests.infra.http import Custom, Handler, HttpServer
 
 BINARY = "prometheus"
@@ -123,13 +123,7 @@ class Prometheus:
                    what=f"prometheus to see {expr} = {expected}")
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(5)
+        terminate(self.process)
         self.exporter.server.stop()
 
 
@@ -140,27 +134,17 @@ def start_prometheus(workdir: Path) -> Prometheus:
     exporter = Exporter()
     (workdir / "prometheus.yml").write_text(CONFIG.replace("{port}", str(exporter.port)))
     port = free_port()
-    log = (workdir / "prometheus.log").open("wb")
-    proc = subprocess.Popen(
+    log = workdir / "prometheus.log"
+    proc = spawn(
         [binary, f"--config.file={workdir / 'prometheus.yml'}",
          f"--web.listen-address=127.0.0.1:{port}",
          f"--storage.tsdb.path={workdir / 'data'}"],
-        stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        log, stdin=subprocess.DEVNULL)
     prom = Prometheus(port, workdir, exporter, proc)
 
-    def ready() -> bool:
-        if proc.poll() is not None:
-            raise RuntimeError("prometheus exited: "
-                               f"{(workdir / 'prometheus.log').read_text()[-500:]}")
-        try:
-            with urllib.request.urlopen(f"{prom.url}/-/ready", timeout=2):
-                return True
-        except OSError:
-            return False
+    def ready() -> None:
+        with urllib.request.urlopen(f"{prom.url}/-/ready", timeout=2):
+            pass
 
-    try:
-        wait_until(ready, timeout=20, what="prometheus ready")
-    except BaseException:
-        prom.stop()
-        raise
+    wait_ready("prometheus", proc, log, ready, 20, prom.stop)
     return prom
