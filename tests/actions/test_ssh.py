@@ -82,7 +82,7 @@ async def test_remote_hang_is_killed_at_timeout_and_cancel_stops_it(
     sshd: SshServer, make_config: Callable[..., Config], journal: Journal
 ) -> None:
     config = make_config(hosts={"web": ssh_host(sshd)}, actions=[
-        {"name": "hang", "key": "h", "host": "web", "timeout": 1.0,
+        {"name": "hang", "key": "j", "host": "web", "timeout": 1.0,
          "argv": ["sh", "-c", "sleep 300 & echo child $!; sleep 301"]},
         {"name": "slow", "key": "z", "host": "web", "argv": ["sh", "-c", "echo up; sleep 302"]},
     ])
