@@ -3,8 +3,9 @@
     python scripts/screenshots.py        (needs rsvg-convert: Debian librsvg2-bin)
 
 Runs the real app headless against `warroom demo`'s production (fresh, in a temp dir, any
-free ports), breaks the live color's redis, waits until the screen shows it DOWN and the
-timeline recorded it, and writes docs/screenshot-80x24.png and docs/screenshot-200x50.png.
+free ports; with Prometheus and Alertmanager when installed), breaks the live color's redis,
+waits until the screen shows it DOWN, the timeline recorded it and (wide) the alert fired,
+and writes docs/screenshot-80x24.png and docs/screenshot-200x50.png.
 """
 
 from __future__ import annotations
@@ -33,6 +34,10 @@ async def shoot(config_path: Path, size: tuple[int, int], out: Path) -> None:
         await wait_screen(pilot, lambda t: "DOWN" in t and "is DOWN while" in t, timeout=30)
         if size[0] >= 120:
             await wait_screen(pilot, lambda t: "CHECK" in t, timeout=30)  # the timeline entry
+            # with Prometheus and Alertmanager installed: the alert fired, the 5xx climbed
+            if "alerts" in app.panes:
+                await wait_screen(pilot, lambda t: "1 firing" in t and "ALERT" in t,
+                                  timeout=90)
         await pilot.pause(4.5)  # two more rounds: the cold-start latencies age out
         svg = out.with_suffix(".svg")
         app.save_screenshot(str(svg.name), path=str(svg.parent))
@@ -45,7 +50,7 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="wr-shots-"))
     os.environ["XDG_STATE_HOME"] = str(tmp / "state")  # a fresh journal, not yours
     demo = start_demo(tmp / "demo", {"router": 0, "blue": 0, "green": 0}, chatter=0.5,
-                      say=lambda _m: None)
+                      traffic=1.0, monitoring=True, say=lambda _m: None)
     try:
         live = read_kv(demo.dir / STATE).get("active", "green")
         break_color(demo.dir, live, "redis")
