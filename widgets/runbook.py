@@ -45,6 +45,8 @@ class StepRow:
     preflight: str = ""
     """"ready", "preflight fails: …", "unknown action" …"""
     ready: bool | None = None
+    warning: str = ""
+    """Shown under the step in yellow: "marker names 'rollbak': no such action — …"."""
 
 
 @dataclass(frozen=True)
@@ -225,6 +227,10 @@ class RunbookPanel(VerticalScroll):
                         step.append(f" · {row.preflight}",
                                     style="green" if row.ready else "yellow")
                 line += self._hanging(text, step, STEP_INDENT, width)
+                if row.warning:
+                    text.append(" " * (STEP_INDENT + 2))
+                    line += self._hanging(text, Text(f"⚠ {row.warning}", style="yellow"),
+                                          STEP_INDENT + 2, width)
                 extra = [*row.context[:3]] if here else []
                 extra += [f"$ {c}" for c in row.commands[: 8 if here else 2]]
                 if not here and len(row.commands) > 2:

@@ -23,13 +23,23 @@ from textual.widget import Widget
 
 from tui.core.runbook import Library, Runbook, Scenario, fold_ticks, tick_data
 from tui.core.runbook.ticks import KIND, Tick, TickKey
+from tui.core.sanitize import one_line
 from tui.features.base import WarroomBase
 from widgets.runbook import PickRow, RunbookPanel, StepRow, StepsView
 
 RELOAD = 1.0
 """Seconds between stats of the runbook files (and re-evaluations of linked preflights)."""
+MAX_NAME = 64
+"""Characters of an unknown marker name shown (the parser already bounds and filters it)."""
 TICKS_POLL = 0.25
 """Seconds between checks of the tracker's entries for ticks from other war rooms."""
+
+
+def marker_warning(name: str | None) -> str:
+    """The line under a step whose marker names no configured action ("" when none)."""
+    if not name:
+        return ""
+    return f"marker names {one_line(name)[:MAX_NAME]!r}: no such action — check the runbook"
 
 
 class RunbookMixin(WarroomBase):
@@ -174,7 +184,8 @@ class RunbookMixin(WarroomBase):
                 key_name = action.key
                 preflight, ready = self._preflight(action)
             rows.append(StepRow(step.text, ticked, by, step.commands, step.context,
-                                step.action, key_name, preflight, ready))
+                                step.action, key_name, preflight, ready,
+                                marker_warning(step.unknown_action)))
         status = self._runbook_status
         tracker = getattr(self, "incident_tracker", None)
         if tracker is not None and tracker.state is None:

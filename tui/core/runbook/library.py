@@ -71,7 +71,7 @@ def link_actions(runbook: Runbook, actions: set[str], mapping: dict[str, str]) -
                 return step
             warnings.append(f"line {step.line}: no configured action {step.action!r} "
                             f"(marker ignored)")
-            step = replace(step, action=None)
+            step = replace(step, action=None, unknown_action=step.action)
         for rx, name in patterns:
             if rx.search(step.text):
                 return replace(step, action=name)

@@ -34,6 +34,8 @@ class Step:
     action: str | None = None
     line: int = 0
     """1-based line in the file where the step starts."""
+    unknown_action: str | None = None
+    """A marker's action name that no configured action has (the link was dropped)."""
 
 
 @dataclass(frozen=True)
