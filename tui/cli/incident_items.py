@@ -3,6 +3,7 @@
     warroom incident action-item add TEXT --owner NAME --due DATE
     warroom incident action-item list
     warroom incident action-item done ID      (or cancel ID, reopen ID)
+    warroom incident action-item update ID [--owner NAME] [--due DATE] [--text TEXT]
 
 They go to the open incident, else the latest one (a post-mortem is written after resolving),
 or `--incident ID`. A due date is YYYY-MM-DD (a real date, today or later), today, tomorrow,
@@ -13,8 +14,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sys
 
-from tui.core.incident import IncidentState
+from tui.core.incident import IncidentError, IncidentState
 from tui.core.incident import items as action_items
 from tui.core.model import utcnow
 from tui.core.sanitize import one_line
@@ -32,7 +34,7 @@ def due_date(text: str) -> dt.date:
 
 def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     top = sub.add_parser("action-item", parents=[common],
-                         help="post-mortem action items: add, list, done")
+                         help="post-mortem action items: add, list, done, update")
     verbs = top.add_subparsers(dest="item_command", metavar="ITEM_ACTION", required=True)
     p = verbs.add_parser("add", parents=[common], help="add an action item")
     p.add_argument("text", nargs="+", help="what to do")
@@ -43,6 +45,13 @@ def add_parser(sub: argparse._SubParsersAction, common: argparse.ArgumentParser)
     for verb, status in VERBS.items():
         p = verbs.add_parser(verb, parents=[common], help=f"mark an action item {status}")
         p.add_argument("item_id", metavar="ID", help="its id, an id prefix or its number")
+    p = verbs.add_parser("update", parents=[common], help="change an action item's owner, due "
+                         "date or text")
+    p.add_argument("item_id", metavar="ID", help="its id, an id prefix or its number")
+    p.add_argument("--owner", help="who does it ('' for nobody)")
+    p.add_argument("--due", type=due_date, metavar="DATE",
+                   help="YYYY-MM-DD, today, tomorrow, 7d, 2w")
+    p.add_argument("--text", help="what to do")
 
 
 def run(args: argparse.Namespace, state: IncidentState, author: str | None) -> int:
@@ -55,8 +64,31 @@ def run(args: argparse.Namespace, state: IncidentState, author: str | None) -> i
         item = action_items.find(action_items.items(state), args.item_id)
         action_items.update(state, item.id, status=VERBS[cmd], author=author)
         print(one_line(f"action item {item.id} {VERBS[cmd]}: {item.text}")[:200])
+    elif cmd == "update":
+        return _update(args, state, author)
     else:
         print(render(state, action_items.items(state), utcnow().date()), end="")
+    return 0
+
+
+def _update(args: argparse.Namespace, state: IncidentState, author: str | None) -> int:
+    """`update ID`: nothing to change, an empty or too long text or owner is a usage error
+    (exit 2 with the reason); an unknown ID is a LookupError like `done ID`'s."""
+    if args.owner is None and args.due is None and args.text is None:
+        print("warroom incident action-item update: say what changes: --owner NAME, --due "
+              "DATE or --text TEXT", file=sys.stderr)
+        return 2
+    item = action_items.find(action_items.items(state), args.item_id)
+    try:
+        entry = action_items.update(state, item.id, owner=args.owner, due=args.due,
+                                    text=args.text, author=author)
+    except IncidentError as exc:
+        print(f"warroom incident action-item update: {exc}", file=sys.stderr)
+        return 2
+    after = action_items.find(action_items.fold_items([*state.entries, entry]), item.id)
+    due = after.due.isoformat() if after.due else "no due date"
+    print(one_line(f"action item {item.id} updated: {after.text} (owner "
+                   f"{after.owner or 'nobody'}, {due})")[:300])
     return 0
 
 
