@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from tui.core.incident import IncidentState, ops
 from tui.core.incident import items as action_items
+from tui.core.incident.items import MAX_OWNER, MAX_TEXT
 from tui.core.model import utcnow
 from tui.core.verdict import Verdict, verdict
 from tui.features.base import WarroomBase
@@ -56,6 +57,16 @@ class PostmortemMixin(WarroomBase):
 
             self.push_screen(ActionItemScreen(state.id, owner),
                              partial(self._item_added, state=state))
+        elif what == "pm-item-edit":
+            item = next((i for i in action_items.items(state) if i.id == choice[1]), None)
+            if item is None or item.status != "open":
+                self.notify("that action item is no longer open", severity="warning",
+                            timeout=4)
+                return True
+            from tui.screens.action_item import ActionItemScreen
+
+            self.push_screen(ActionItemScreen(state.id, item=item),
+                             partial(self._item_edited, state=state, item=item))
         elif what == "pm-item-done":
             self._write(partial(action_items.update, state, choice[1], status="done",
                                 author=self.incident_tracker.author),
@@ -81,6 +92,24 @@ class PostmortemMixin(WarroomBase):
         self._write(partial(action_items.add, state, request.text, owner=request.owner,
                             due=request.due, author=self.incident_tracker.author),
                     f"action item saved to {state.id}")
+
+    def _item_edited(self, request: ActionItemRequest | None, state: IncidentState,
+                     item: action_items.ActionItem) -> None:
+        """Only what changed is journaled (an ``update`` entry); nothing changed: said."""
+        if request is None:
+            return
+        from tui.screens.action_item import shown
+
+        # compared with what the form showed: a multi-line text left alone is not flattened
+        owner = request.owner if request.owner != shown(item.owner, MAX_OWNER) else None
+        text = request.text if request.text != shown(item.text, MAX_TEXT) else None
+        due = request.due if request.due != item.due else None
+        if owner is None and text is None and due is None:
+            self.notify("action item unchanged", timeout=3)
+            return
+        self._write(partial(action_items.update, state, item.id, owner=owner, due=due,
+                            text=text, author=self.incident_tracker.author),
+                    f"action item {item.id} updated (saved)")
 
     def _copy(self, kind: str, state: IncidentState, live: Verdict | None = None) -> None:
         """Render `kind` (postmortem or a status update) of `state` and put it on the

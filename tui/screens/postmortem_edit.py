@@ -63,6 +63,7 @@ def postmortem_choices(state: IncidentState, osc52: bool
     ]
     for item in [i for i in items(state) if i.status == "open"][:5]:
         out.append((("pm-item-done", item.id), f"action item done: {one_line(item.text)[:50]}"))
+        out.append((("pm-item-edit", item.id), f"edit action item: {one_line(item.text)[:50]}"))
     kind = "resolved" if state.resolved else "internal"
     out += [(("pm-copy", "postmortem"), f"copy the post-mortem to the clipboard (OSC 52){off}"),
             (("pm-copy", kind), f"copy status update: {kind} (OSC 52){off}")]
