@@ -13,7 +13,7 @@ import os
 import sys
 from pathlib import Path
 
-from tui.cli import config_arg, incident_items
+from tui.cli import config_arg, incident_duty, incident_items
 from tui.cli.incident_render import one_line_lines, render_status, unreadable_lines
 from tui.core.config import ConfigError, find_config, load_config
 from tui.core.config.incident import IncidentPolicy
@@ -115,6 +115,7 @@ def add_parser(subparsers: argparse._SubParsersAction, parents: list) -> None:
     p.add_argument("--mark-sent", action="store_true", help="record the update as sent")
 
     incident_items.add_parser(sub, common)
+    incident_duty.add_parser(sub, common)  # `incident checklist`, `incident escalation`
 
     p = sub.add_parser("classify", parents=[common], help="impact × urgency → severity")
     p.add_argument("--scope", dest="scope", choices=SCOPES, help=QUESTIONS[0].text)
@@ -226,6 +227,8 @@ def _dispatch(args: argparse.Namespace, incidents: Incidents, author: str | None
         print(f"no incident recorded in {incidents.dir}")
         print("".join(line + "\n" for line in unreadable_lines(None, incidents)), end="")
         return 0
+    if cmd in ("checklist", "escalation"):  # K and E from a shell, on the open incident
+        return incident_duty.run(args, incidents, author, now)
     if cmd == "notify":  # to the [[notify]] targets; a resolved incident's update too
         from tui.cli.incident_notify import notify
 
