@@ -24,8 +24,9 @@ from typing import Any, Literal
 from tui.core.config.swarm import SwarmConfig
 from tui.core.docker_model import CONNECTING, parse_time
 from tui.core.model import utcnow
-from tui.core.sanitize import one_line
+from tui.core.sanitize import clean_keep_sgr, decode, one_line
 from tui.core.swarm import MAX_TASKS, SwarmService, SwarmSnapshot, SwarmTask, image_parts
+from tui.core.swarm_detail import TAIL_LINES, ServiceDetail, from_inspect
 
 from .docker_session import MAX_BACKOFF, BaseUrl, EngineProbe, EngineSession, reason
 
@@ -203,6 +204,72 @@ class SwarmWatcher(EngineSession):
         self._dirty = True  # re-listed (debounced) by `_serve`
         return True
 
+    # -- the drill-down (on demand, on this watcher's connection) ----------------------------
+    async def _service(self, name: str) -> dict[str, Any]:
+        import docker.errors
+
+        if not self.status.reachable:
+            raise SwarmActionError(f"{self.host}: manager unreachable ({self.status.error})")
+        try:
+            return dict(await self.call(self.api.inspect_service, name))
+        except docker.errors.NotFound:
+            raise SwarmActionError(f"{self.host}: no service named {name!r}") from None
+        except Exception as exc:
+            raise SwarmActionError(f"{self.host}: inspect {name} failed: "
+                                   f"{reason(exc, SwarmWatcher.REASON_LIMIT)}") from None
+
+    async def inspect_service(self, name: str) -> ServiceDetail:
+        """`docker service inspect` and the service's tasks (two calls, plus nodes)."""
+        info = await self._service(name)
+        api = self.api
+        tasks = await self.call(api.tasks, filters={"service": info.get("ID") or name})
+        nodes = await self.call(api.nodes)
+        return from_inspect(self.host, info, tasks, nodes)
+
+    async def service_tail(self, name: str, lines: int = TAIL_LINES,
+                           max_bytes: int = 1 << 20) -> list[tuple[float, str]]:
+        """The last `lines` lines of `docker service logs` (every task), each (timestamp,
+        `name.slot text` sanitized); at most `max_bytes` of the answer are read."""
+        info = await self._service(name)
+        api = self.api
+        tasks = await self.call(api.tasks, filters={"service": info.get("ID") or name})
+        slots = {str(t.get("ID") or ""): _text(t.get("Slot") or (t.get("NodeID") or "")[:8],
+                                               20) for t in tasks}
+        short = _text((info.get("Spec") or {}).get("Name") or name, 120)
+        tty = bool(((info.get("Spec") or {}).get("TaskTemplate") or {})
+                   .get("ContainerSpec", {}).get("TTY"))
+
+        def read() -> bytes:  # the SDK streams even without follow: read it, bounded
+            chunks: list[bytes] = []
+            size = 0
+            for chunk in api.service_logs(info["ID"], details=True, stdout=True, stderr=True,
+                                          timestamps=True, tail=lines, is_tty=tty):
+                chunks.append(bytes(chunk))
+                size += len(chunk)
+                while size > max_bytes and len(chunks) > 1:
+                    size -= len(chunks.pop(0))
+            return b"".join(chunks)
+
+        try:
+            raw = await self.call(read)
+        except Exception as exc:
+            raise SwarmActionError(f"{self.host}: logs of {name} failed: "
+                                   f"{reason(exc, SwarmWatcher.REASON_LIMIT)}") from None
+        out = []
+        for line in decode(raw[-max_bytes:]).splitlines()[-lines:]:
+            stamp, _, rest = line.partition(" ")
+            details, _, text = rest.partition(" ")
+            if "=" not in details:
+                text = rest
+                task = ""
+            else:
+                task = next((d.partition("=")[2] for d in details.split(",")
+                             if d.startswith("com.docker.swarm.task.id=")), "")
+            when = parse_time(stamp)
+            out.append((when.timestamp() if when else 0.0,
+                        f"{short}.{slots.get(task, task[:8] or '?')} {clean_keep_sgr(text)}"))
+        return out
+
     # -- actions ----------------------------------------------------------------------------
     async def act(self, name: str, action: Action, replicas: int | None = None) -> str:
         """Rollback to the previous spec, restart (bump ForceUpdate) or scale `name`."""
@@ -285,6 +352,20 @@ class SwarmProbe(EngineProbe[SwarmWatcher, SwarmSnapshot]):
         if watcher is None:
             raise SwarmActionError(f"manager {host!r} is not watched")
         return await watcher.act(name, action, replicas)
+
+    def _watcher(self, host: str) -> SwarmWatcher:
+        watcher = self.watchers.get(host)
+        if watcher is None:
+            raise SwarmActionError(f"manager {host!r} is not watched")
+        return watcher
+
+    async def inspect_service(self, host: str, name: str) -> ServiceDetail:
+        """The drill-down's summary of `name`, asked of `host` on its watcher's connection."""
+        return await self._watcher(host).inspect_service(name)
+
+    async def service_tail(self, host: str, name: str, lines: int = TAIL_LINES
+                           ) -> list[tuple[float, str]]:
+        return await self._watcher(host).service_tail(name, lines)
 
     async def answered(self, deadline: float) -> SwarmSnapshot:
         """Wait until every manager answered (or failed) once, at most `deadline` seconds

@@ -6,7 +6,8 @@ rollback_started …) with its message; under a service, its tasks that are not 
 node, state, error, age; the first 3, then a count). A manager that does not answer is a line
 in an alarm colour with its age, and its services are UNKNOWN. Up/down select a service
 (`›`); `U` asks to roll it back, `R` to restart it (update --force), `C` to scale it
-(`ActionRequested`: the app confirms, guards and audits). Every value is already sanitized by
+(`ActionRequested`: the app confirms, guards and audits); Enter opens its detail
+(`DetailRequested`). Every value is already sanitized by
 the probe; it is put in a `Text`, never markup.
 """
 
@@ -45,6 +46,7 @@ class SwarmPanel(VerticalScroll):
         Binding("U", "service('rollback')", "Roll back service", id="swarm-rollback"),
         Binding("R", "service('restart')", "Restart service", id="swarm-restart"),
         Binding("C", "service('scale')", "Scale service (replica count)", id="swarm-scale"),
+        Binding("enter", "detail", "Service detail", show=False),
     ]
 
     class ActionRequested(Message):
@@ -52,6 +54,13 @@ class SwarmPanel(VerticalScroll):
             super().__init__()
             self.service = service
             self.action = action
+
+    class DetailRequested(Message):
+        """Enter on a service row: the app opens its detail (inspect, tasks, logs, actions)."""
+
+        def __init__(self, service: SwarmService) -> None:
+            super().__init__()
+            self.service = service
 
     def __init__(self, id: str = "swarm", actions: bool = True) -> None:
         super().__init__(id=id)
@@ -83,6 +92,11 @@ class SwarmPanel(VerticalScroll):
         service = self.selected()
         if service is not None and self.actions_enabled:
             self.post_message(self.ActionRequested(service, action))
+
+    def action_detail(self) -> None:
+        service = self.selected()
+        if service is not None:
+            self.post_message(self.DetailRequested(service))
 
     def show(self, views: Sequence[ServiceView], managers: Sequence[EngineStatus],
              now: dt.datetime) -> None:

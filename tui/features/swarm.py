@@ -16,7 +16,9 @@ from tui.core.model import utcnow
 from tui.core.swarm import STORE_KIND, SwarmService, service_views, snapshot
 from tui.engine.actions.swarm import swarm_action, swarm_argv
 from tui.features.base import WarroomBase
+from tui.features.swarm_detail import SwarmDetailMixin
 from tui.screens.confirm import ConfirmResult, ConfirmScreen
+from tui.screens.swarm_detail import ServiceDetailScreen
 from tui.screens.swarm_scale import ScaleScreen
 from widgets.swarm import SwarmPanel
 
@@ -24,7 +26,7 @@ TITLES = {"rollback": "Roll back service", "restart": "Restart service (update -
           "scale": "Scale service"}
 
 
-class SwarmMixin(WarroomBase):
+class SwarmMixin(SwarmDetailMixin, WarroomBase):
     """Mixed into `WarroomApp`: the swarm panel and its service actions."""
 
     _swarm_shown: object = None
@@ -47,7 +49,7 @@ class SwarmMixin(WarroomBase):
 
     def on_swarm_panel_action_requested(self, message: SwarmPanel.ActionRequested) -> None:
         service, action = message.service, message.action
-        if self.dialog_active():
+        if self.dialog_active() and not isinstance(self.screen, ServiceDetailScreen):
             return
         if self.executor.refusal():  # recorded as refused by the executor, and said
             self.run_worker(self._swarm_action(service, action), group="swarm-action",
@@ -91,6 +93,8 @@ class SwarmMixin(WarroomBase):
             if result is None:
                 self.notify(f"{action} {service.name}: cancelled", markup=False, timeout=3)
                 return
+            for detail in self._service_details(service.key):
+                detail.begin_action(action, replicas)
             self.run_worker(self._swarm_action(service, action, replicas),
                             group="swarm-action", exit_on_error=False)
 
@@ -98,5 +102,6 @@ class SwarmMixin(WarroomBase):
 
     async def _swarm_action(self, service: SwarmService, action: str,
                             replicas: int | None = None) -> None:
-        await self.say_outcome(f"{action} {service.name}", swarm_action(
-            self.executor, service, action, self.monitor.swarm_action, replicas))
+        await self.say_outcome(f"{action} {service.name}", self._told_service(
+            service, action, swarm_action(self.executor, service, action,
+                                          self.monitor.swarm_action, replicas)))

@@ -1,0 +1,120 @@
+"""The drill-down on one Swarm service: the generic `DetailScreen` (sections and logs) with the
+service's U/R/C actions and their progress.
+
+U rollback, R restart (`update --force`), C scale post the swarm panel's own `ActionRequested`
+(the app guards, confirms, runs and audits it like the panel's keys); once confirmed, the
+progress line shows "rolling back… 3 s" until the manager's listing confirms it
+(`rollback_completed`, the new ForceUpdate settled, the replicas reached) or says why not.
+No I/O here: the app fetches the inspect summary, the tasks and the logs and hands them in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable, Sequence
+from typing import ClassVar
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+
+from tui.core.container_detail import Section
+from tui.core.swarm import SwarmService
+from tui.core.swarm_detail import ServiceProgress, live_section
+from tui.screens.container_detail import TONES, DetailScreen
+from widgets.logs import Save
+from widgets.swarm import SwarmPanel
+
+
+class ServiceDetailScreen(DetailScreen):
+    """The detail of one swarm service, with U/R/C and their progress."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("U", "service('rollback')", "Roll back", id="detail-rollback"),
+        Binding("R", "service('restart')", "Restart (update --force)", id="detail-srestart"),
+        Binding("C", "service('scale')", "Scale", id="detail-scale"),
+    ]
+    LETTER_ACTIONS = frozenset({"service"})
+
+    def __init__(self, service: SwarmService, lookup: Callable[[], SwarmService | None], *,
+                 actions: bool = True, capacity: int = 10_000, max_line: int = 2_000,
+                 save: Save | None = None, log_tags: Sequence[str] = (),
+                 pull: Callable[[], None] | None = None,
+                 refetch: Callable[[], None] | None = None) -> None:
+        self.pull = pull
+        """Called every half second while open (new lines of a followed logs source)."""
+        self.refetch = refetch
+        """Called once an action is confirmed or failed (the summary is read again)."""
+        self.service: SwarmService | None = service
+        self.key = service.key
+        self.lookup = lookup
+        self.actions_enabled = actions
+        self.progress: ServiceProgress | None = None
+        self._final: Text | None = None
+        super().__init__(f"Swarm service {service.name} on manager {service.host} · "
+                         f"{service.id[:12]}", self._live, capacity=capacity,
+                         max_line=max_line, save=save, log_tags=log_tags)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        if self.pull is not None:
+            self.set_interval(0.5, self.pull)
+
+    def _live(self, now: dt.datetime) -> Section:
+        self.service = self.lookup()
+        return live_section(self.service, now)
+
+    def keys_hint(self) -> Text:
+        hint = super().keys_hint()
+        if self.actions_enabled:
+            hint = Text("U rollback  R restart  C scale · ", style="dim") + hint
+        return hint
+
+    # -- actions ----------------------------------------------------------------------------
+    def action_service(self, action: str) -> None:
+        service = self.lookup()
+        if service is None:
+            self.notify("this service is no longer listed", severity="warning")
+            return
+        if not self.actions_enabled:
+            self.notify("swarm actions are disabled in the config", severity="warning")
+            return
+        if self.in_progress:
+            assert self.progress is not None
+            self.notify(f"{self.progress.action} still in progress", severity="warning")
+            return
+        self.post_message(SwarmPanel.ActionRequested(service, action))
+
+    def begin_action(self, action: str, replicas: int | None = None,
+                     clock: Callable[[], float] = time.monotonic) -> None:
+        """Confirmed and under way: show its progress until the manager confirms it."""
+        self.progress = ServiceProgress(action, clock(), self.lookup(), replicas)
+        self._final = None
+        if self.is_mounted:
+            self.tick()
+
+    def fail_action(self, action: str, why: str) -> None:
+        """The action failed or was refused (said on the progress line)."""
+        before = self.progress.before if self.progress else self.lookup()
+        since = self.progress.since if self.progress else time.monotonic()
+        self.progress = ServiceProgress(action, since, before, failed=why)
+        self._final = None
+        if self.is_mounted:
+            self.tick()
+
+    def progress_line(self) -> Text:
+        if self.progress is None:
+            return Text("")
+        if self._final is not None:
+            return self._final
+        text, tone, done = self.progress.describe(self.service, time.monotonic())
+        shown = Text(text, style=TONES.get(tone, ""))
+        if done:
+            self._final = shown
+            if self.refetch is not None and self.progress.failed is None:
+                self.refetch()
+        return shown
+
+    @property
+    def in_progress(self) -> bool:
+        return self.progress is not None and self._final is None
