@@ -4,6 +4,7 @@ and `warroom status` in another pane — still read the demo right."""
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -25,6 +26,15 @@ def _time_wait(port: int) -> bool:
     return False
 
 
+def _server_closes_first(port: int) -> None:
+    """One request read to EOF before closing, so the server sends its FIN first and its
+    port is left in TIME_WAIT (urllib closing right after the body raced the server)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        while sock.recv(65536):
+            pass
+
+
 def _shipped_config_for(demo_dir: Path, ports: dict[str, int], dest: Path) -> Path:
     """The shipped config.toml, pointed at this test's demo dir and ports (no other change)."""
     text = (ROOT / "config.toml").read_text()
@@ -43,8 +53,9 @@ def test_a_quick_restart_keeps_the_ports_the_config_expects(tmp_path: Path) -> N
         said: list[str] = []
         with start_demo(demo_dir, ports=ports, chatter=0, say=said.append) as env:
             assert said == [] and env.ports == ports
-            for name in ports:  # the server closes first: its side is left in TIME_WAIT
+            for name in ports:
                 assert get(env.url(name))[0] == 200
+                _server_closes_first(ports[name])  # its side is left in TIME_WAIT
             status = subprocess.run(
                 [sys.executable, "-m", "tui", "status", "--json", "--config", str(config)],
                 capture_output=True, text=True, timeout=60, cwd=tmp_path,
