@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable, Iterable, Sequence
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -196,6 +196,46 @@ class DetailScreen(WarroomModal[None]):
             render_inline(live) if live is not None else Text(""))
         self.query_one("#detail-progress", SteadyStatic).paint(self.progress_line())
 
+    # -- an action under way (container, service): one progress line -----------------------
+    progress: Any = None
+    """The action under way: `describe(subject, now) -> (text, tone, done)`, `action`,
+    `since`, `before` (the subject when it began), `failed`."""
+    _final: Text | None = None
+
+    progress_kind: Any = None
+    """The subclass's progress type, built as `(action, since, before, failed=...)`."""
+    lookup: Callable[[], Any]
+    """The subject as the panel has it now (None once it is gone)."""
+
+    def fail_action(self, action: str, why: str) -> None:
+        """The action failed or was refused (said on the progress line)."""
+        before = self.progress.before if self.progress else self.lookup()
+        since = self.progress.since if self.progress else time.monotonic()
+        self.show_progress(self.progress_kind(action, since, before, failed=why))
+
+    def show_progress(self, progress: Any) -> None:
+        """Show `progress` on the progress line until it says it is done (or failed)."""
+        self.progress, self._final = progress, None
+        if self.is_mounted:
+            self.tick()
+
+    def progress_text(self, subject: Any) -> tuple[Text, bool]:
+        """The progress line for `subject` as it is now, and whether it just became final
+        (confirmed or failed: said once, as it was)."""
+        if self.progress is None:
+            return Text(""), False
+        if self._final is not None:
+            return self._final, False
+        text, tone, done = self.progress.describe(subject, time.monotonic())
+        shown = Text(text, style=TONES.get(tone, ""))
+        if done:
+            self._final = shown
+        return shown, done
+
+    @property
+    def in_progress(self) -> bool:
+        return self.progress is not None and self._final is None
+
     def progress_line(self) -> Text:
         return Text("")
 
@@ -209,6 +249,8 @@ class DetailScreen(WarroomModal[None]):
 
 class ContainerDetailScreen(DetailScreen):
     """The detail of one container, with its R/S/T actions and their progress."""
+
+    progress_kind = ActionProgress
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("R", "container('restart')", "Restart", id="detail-restart"),
@@ -224,8 +266,6 @@ class ContainerDetailScreen(DetailScreen):
         self.key = row.key
         self.lookup = lookup
         self.actions_enabled = actions
-        self.progress: ActionProgress | None = None
-        self._final: Text | None = None
         super().__init__(f"Container {row.name} on {row.host} · {row.id}", self._live,
                          capacity=capacity, max_line=max_line, save=save, log_tags=log_tags)
 
@@ -248,7 +288,7 @@ class ContainerDetailScreen(DetailScreen):
         if not self.actions_enabled:
             self.notify("container actions are disabled in the config", severity="warning")
             return
-        if self.progress is not None and self._final is None:
+        if self.in_progress:
             self.notify(f"{self.progress.action} still in progress", severity="warning")
             return
         self.post_message(ContainersPanel.ActionRequested(row, action))
@@ -256,31 +296,7 @@ class ContainerDetailScreen(DetailScreen):
     def begin_action(self, action: str, clock: Callable[[], float] = time.monotonic) -> None:
         """The action was confirmed and is under way: show its progress until the engine
         confirms it."""
-        self.progress = ActionProgress(action, clock(), self.lookup())
-        self._final = None
-        if self.is_mounted:
-            self.tick()
-
-    def fail_action(self, action: str, why: str) -> None:
-        """The action failed or was refused (said on the progress line)."""
-        before = self.progress.before if self.progress else self.lookup()
-        since = self.progress.since if self.progress else time.monotonic()
-        self.progress = ActionProgress(action, since, before, failed=why)
-        self._final = None
-        if self.is_mounted:
-            self.tick()
+        self.show_progress(ActionProgress(action, clock(), self.lookup()))
 
     def progress_line(self) -> Text:
-        if self.progress is None:
-            return Text("")
-        if self._final is not None:
-            return self._final  # confirmed or failed: said once, as it was
-        text, tone, done = self.progress.describe(self.row, time.monotonic())
-        shown = Text(text, style=TONES.get(tone, ""))
-        if done:
-            self._final = shown
-        return shown
-
-    @property
-    def in_progress(self) -> bool:
-        return self.progress is not None and self._final is None
+        return self.progress_text(self.row)[0]

@@ -21,13 +21,15 @@ from textual.binding import Binding, BindingType
 from tui.core.container_detail import Section
 from tui.core.swarm import SwarmService
 from tui.core.swarm_detail import ServiceProgress, live_section
-from tui.screens.container_detail import TONES, DetailScreen
+from tui.screens.container_detail import DetailScreen
 from widgets.logs import Save
 from widgets.swarm import SwarmPanel
 
 
 class ServiceDetailScreen(DetailScreen):
     """The detail of one swarm service, with U/R/C and their progress."""
+
+    progress_kind = ServiceProgress
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("U", "service('rollback')", "Roll back", id="detail-rollback"),
@@ -49,8 +51,6 @@ class ServiceDetailScreen(DetailScreen):
         self.key = service.key
         self.lookup = lookup
         self.actions_enabled = actions
-        self.progress: ServiceProgress | None = None
-        self._final: Text | None = None
         super().__init__(f"Swarm service {service.name} on manager {service.host} · "
                          f"{service.id[:12]}", self._live, capacity=capacity,
                          max_line=max_line, save=save, log_tags=log_tags)
@@ -88,33 +88,10 @@ class ServiceDetailScreen(DetailScreen):
     def begin_action(self, action: str, replicas: int | None = None,
                      clock: Callable[[], float] = time.monotonic) -> None:
         """Confirmed and under way: show its progress until the manager confirms it."""
-        self.progress = ServiceProgress(action, clock(), self.lookup(), replicas)
-        self._final = None
-        if self.is_mounted:
-            self.tick()
-
-    def fail_action(self, action: str, why: str) -> None:
-        """The action failed or was refused (said on the progress line)."""
-        before = self.progress.before if self.progress else self.lookup()
-        since = self.progress.since if self.progress else time.monotonic()
-        self.progress = ServiceProgress(action, since, before, failed=why)
-        self._final = None
-        if self.is_mounted:
-            self.tick()
+        self.show_progress(ServiceProgress(action, clock(), self.lookup(), replicas))
 
     def progress_line(self) -> Text:
-        if self.progress is None:
-            return Text("")
-        if self._final is not None:
-            return self._final
-        text, tone, done = self.progress.describe(self.service, time.monotonic())
-        shown = Text(text, style=TONES.get(tone, ""))
-        if done:
-            self._final = shown
-            if self.refetch is not None and self.progress.failed is None:
-                self.refetch()
+        shown, done = self.progress_text(self.service)
+        if done and self.refetch is not None and self.progress.failed is None:
+            self.refetch()  # confirmed: the summary is read again
         return shown
-
-    @property
-    def in_progress(self) -> bool:
-        return self.progress is not None and self._final is None
