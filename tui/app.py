@@ -388,8 +388,19 @@ def run_app(
     extra_bindings: Sequence[Any] = (),
 ) -> int:
     """Run the TUI full screen, without mouse reporting (tmux selection keeps working)."""
+    _stack_dumps()
     app = WarroomApp(config, read_only=read_only, author=author, extra_bindings=extra_bindings)
     result = app.run(mouse=False)
     if result is None:  # quit without a result, or a crash (Textual sets return_code 1)
         return int(app.return_code or 0)
     return int(result)
+
+
+def _stack_dumps() -> None:
+    """With `WARROOM_STACKS=FILE`, `kill -USR1 <pid>` appends every thread's stack to FILE:
+    how to see where a war room that stopped answering is stuck, without stopping it."""
+    path = os.environ.get("WARROOM_STACKS")
+    if path:
+        import faulthandler
+
+        faulthandler.register(signal.SIGUSR1, file=open(path, "a"), all_threads=True)  # noqa: SIM115

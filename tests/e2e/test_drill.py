@@ -11,7 +11,9 @@ and their results, the note and the override reason in it.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 import re
 import time
 from collections.abc import Callable
@@ -96,13 +98,29 @@ def close(seen: dt.datetime, recorded: dt.datetime, what: str, slack: float = SL
         f"this test recorded {recorded:%H:%M:%S.%f}"
 
 
+def app_stacks(tui: TmuxSession, stacks: Path) -> str:
+    """Every thread's stack of the war room in `tui` (SIGUSR1 with WARROOM_STACKS set)."""
+    import signal
+    import subprocess
+
+    pane = tui._tmux("display-message", "-p", "-t", tui.target, "#{pane_pid}").stdout.strip()
+    for pid in subprocess.run(["pgrep", "-P", pane], capture_output=True, text=True
+                              ).stdout.split():
+        with contextlib.suppress(OSError):
+            os.kill(int(pid), signal.SIGUSR1)
+    time.sleep(1.0)
+    return stacks.read_text() if stacks.exists() else "(no stacks written)"
+
+
 @pytest.mark.parametrize(("width", "height"), SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
 def test_outage_drill(production: Production, tmux_session: Callable[..., TmuxSession],
                       warroom_bin: str, xdg_dirs, width: int, height: int) -> None:
     demo_dir = production.dir
     files.heal_color(demo_dir)
+    stacks = Path(xdg_dirs.state) / "stacks.txt"
     tui = tmux_session(term="tmux-256color").start(
-        [warroom_bin, "--config", str(production.config)], width=width, height=height)
+        [warroom_bin, "--config", str(production.config)], width=width, height=height,
+        env={"WARROOM_STACKS": str(stacks)})
     screen = wait_screen(tui, lambda s: "all OK" in s and LIVE.search(s) is not None
                          and " OK " in s.splitlines()[0], "a healthy production", timeout=30)
     live, idle = live_and_idle(screen)
@@ -202,7 +220,10 @@ def test_outage_drill(production: Production, tmux_session: Callable[..., TmuxSe
         wait_screen(tui, lambda s, suffix=suffix: "wrote" in s and suffix in
                     s.replace("\n", "").replace("▌", "").replace(" ", ""),
                     f"the export written ({suffix})")
-    screen = wait_screen(tui, lambda s: "wrote" not in s, "the toast gone", timeout=20)
+    try:
+        screen = wait_screen(tui, lambda s: "wrote" not in s, "the toast gone", timeout=20)
+    except AssertionError as exc:  # where is the app stuck? (every thread's stack)
+        raise AssertionError(f"{exc}\n{app_stacks(tui, stacks)}") from None
     assert_intact(screen, width, height)
 
     # --- read the exports against what this test did ------------------------------------------

@@ -157,3 +157,26 @@ def test_clock_step_back_keeps_entry_times_ordered(tmp_path: Path) -> None:
     entry = Journal(path).append("note", {"text": "now"})
     assert format_time(entry.entry_time) == future
     assert [e.id for e in Journal(path).load().entries] == ["fromfuture", entry.id]
+
+
+def test_read_new_never_waits_for_a_writer_holding_the_lock(tmp_path: Path) -> None:
+    """The war room polls its journal from the event loop: while a writer holds the lock (its
+    fsync took 20 s on a busy CI disk and froze the screen) the poll reads nothing now and
+    everything on the next one."""
+    import fcntl
+    import time
+
+    writer = Journal(tmp_path / "j.jsonl")
+    reader = Journal(tmp_path / "j.jsonl")
+    writer.append("note", {"text": "one"}, author="ann")
+    assert [e.text() for e in reader.read_new()] == ["one"]
+    writer.append("note", {"text": "two"}, author="ann")
+    fd = os.open(tmp_path / "j.jsonl", os.O_RDWR)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # another process mid-write
+        started = time.monotonic()
+        assert reader.read_new() == []
+        assert time.monotonic() - started < 0.5
+    finally:
+        os.close(fd)  # the writer is done
+    assert [e.text() for e in reader.read_new()] == ["two"]

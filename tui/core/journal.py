@@ -171,16 +171,23 @@ class Journal:
             self._offset, self._inode, self._last_time = 0, None, None
         if st.st_size == self._offset:
             return []
-        return self._read(self.warnings, final=False)
+        return self._read(self.warnings, final=False, wait=False)
 
-    def _read(self, skipped: list[str], final: bool) -> list[Entry]:
+    def _read(self, skipped: list[str], final: bool, wait: bool = True) -> list[Entry]:
+        """Entries from the offset on, under a shared lock (a writer's line is never seen
+        half-written). `wait=False`: while a writer holds the lock (its fsync can take
+        seconds on a busy disk) read nothing now — the poller asks again; the war room's
+        screen polls from its event loop and must never block on a file lock."""
         try:
             fd = os.open(self.path, os.O_RDONLY | os.O_CLOEXEC)
         except FileNotFoundError:
             return []
         entries: list[Entry] = []
         try:
-            fcntl.flock(fd, fcntl.LOCK_SH)  # a writer's line is never seen half-written
+            try:
+                fcntl.flock(fd, fcntl.LOCK_SH | (0 if wait else fcntl.LOCK_NB))
+            except BlockingIOError:
+                return []
             self._inode = os.fstat(fd).st_ino
             with os.fdopen(os.dup(fd), "rb") as f:
                 f.seek(self._offset)
