@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.css.query import NoMatches
 from textual.widgets import Input
 
 from tui.core.logline import LogLine
@@ -39,6 +40,7 @@ class LogsPanel(Vertical):
         self.dropped = 0
         """Lines the probe dropped before the UI took them (set by the app)."""
         self._hidden = True  # until the first Show (see LogView)
+        self._early: list[LogLine] = []
 
     def compose(self) -> ComposeResult:
         # compact: no border at any time (a focused Input's border filled the one-row box
@@ -53,10 +55,18 @@ class LogsPanel(Vertical):
         return self.query_one(LogView)
 
     def add_lines(self, batch: list[LogLine]) -> None:
-        self.log_view.add_lines(batch)
+        try:
+            view = self.log_view
+        except NoMatches:  # lines that came before the panel composed its view: kept for it
+            self._early.extend(batch)
+            return
+        view.add_lines(batch)
         self._status()
 
     def on_mount(self) -> None:
+        if self._early:
+            early, self._early = self._early, []
+            self.log_view.add_lines(early)
         self.set_interval(0.5, self._status)
         self._status()
 
