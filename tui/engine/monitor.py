@@ -236,25 +236,34 @@ class Monitor:
             raise RuntimeError("no swarm is watched")
         return await self.swarm.act(host, name, action, replicas)  # type: ignore[arg-type]
 
-    async def silence(self, request: SilenceRequest) -> str:
-        """Create the silence on the first of its Alertmanagers that accepts it (one HA
-        cluster shares silences); raises RuntimeError naming every one that did not."""
+    async def _first_accepting(self, sources: tuple[str, ...],
+                               call: Callable[[AlertSource, float], Awaitable[str]]) -> str:
+        """`call` on the first of `sources` (Alertmanagers of one HA cluster, which share
+        their silences) that accepts it, then those sources refreshed; RuntimeError naming
+        every one that did not."""
         by_name = {s.name: s for s in self.config.alerts}
         failures: list[str] = []
-        for name in request.sources:
+        for name in sources:
             source = by_name.get(name)
             if source is None:
                 continue
             try:
-                silence_id = await post_silence(source, self.clients,
-                                                self.config.timeout(source.timeout),
-                                                request.body(utcnow()))
+                said = await call(source, self.config.timeout(source.timeout))
             except RuntimeError as exc:
                 failures.append(str(exc))
                 continue
-            self.refresh({alerts_kind(n) for n in request.sources})
-            return f"silence {silence_id} created on {name}"
+            self.refresh({alerts_kind(n) for n in sources})
+            return f"{said} on {name}"
         raise RuntimeError("; ".join(failures) or "no Alertmanager to ask")
+
+    async def silence(self, request: SilenceRequest) -> str:
+        """Create the silence (`_first_accepting`)."""
+        async def post(source: AlertSource, timeout: float) -> str:
+            silence_id = await post_silence(source, self.clients, timeout,
+                                            request.body(utcnow()))
+            return f"silence {silence_id} created"
+
+        return await self._first_accepting(request.sources, post)
 
     async def silences(self) -> tuple[list[Silence], list[str]]:
         """Every silence the Alertmanagers know, one row per id (an HA cluster shares them),
@@ -271,23 +280,12 @@ class Monitor:
                 [f for f in found if isinstance(f, str)])
 
     async def expire_silence(self, silence: Silence) -> str:
-        """Expire the silence on the first of its Alertmanagers that accepts it; raises
-        RuntimeError naming every one that did not."""
-        by_name = {s.name: s for s in self.config.alerts}
-        failures: list[str] = []
-        for name in silence.sources:
-            source = by_name.get(name)
-            if source is None:
-                continue
-            try:
-                await expire_silence(source, self.clients, self.config.timeout(source.timeout),
-                                     silence.id)
-            except RuntimeError as exc:
-                failures.append(str(exc))
-                continue
-            self.refresh({alerts_kind(n) for n in silence.sources})
-            return f"silence {silence.id} expired on {name}"
-        raise RuntimeError("; ".join(failures) or "no Alertmanager to ask")
+        """Expire the silence now (`_first_accepting`)."""
+        async def delete(source: AlertSource, timeout: float) -> str:
+            await expire_silence(source, self.clients, timeout, silence.id)
+            return f"silence {silence.id} expired"
+
+        return await self._first_accepting(silence.sources, delete)
 
     def _log_lines(self, batch: list[LogLine]) -> None:
         if self.on_log_lines is not None:
