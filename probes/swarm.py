@@ -25,7 +25,14 @@ from tui.core.config.swarm import SwarmConfig
 from tui.core.docker_model import CONNECTING, parse_time
 from tui.core.model import utcnow
 from tui.core.sanitize import clean_keep_sgr, decode, one_line
-from tui.core.swarm import MAX_TASKS, SwarmService, SwarmSnapshot, SwarmTask, image_parts
+from tui.core.swarm import (
+    MAX_TASKS,
+    SwarmService,
+    SwarmSnapshot,
+    SwarmTask,
+    image_parts,
+    node_names,
+)
 from tui.core.swarm_detail import TAIL_LINES, ServiceDetail, from_inspect
 
 from .docker_session import MAX_BACKOFF, BaseUrl, EngineProbe, EngineSession, reason
@@ -53,8 +60,7 @@ def build_services(host: str, config: SwarmConfig, services: list[dict[str, Any]
                    tasks: list[dict[str, Any]], nodes: list[dict[str, Any]]
                    ) -> list[SwarmService]:
     """Rows from one manager's listing (pure: tested without an engine)."""
-    node_names = {n.get("ID"): _text((n.get("Description") or {}).get("Hostname")
-                                     or n.get("ID", "")[:12], 64) for n in nodes}
+    names = node_names(nodes)
     by_service: dict[str, list[dict[str, Any]]] = {}
     for task in tasks:
         by_service.setdefault(task.get("ServiceID") or "", []).append(task)
@@ -91,7 +97,7 @@ def build_services(host: str, config: SwarmConfig, services: list[dict[str, Any]
             update_state=_text(update.get("State"), 40),
             update_message=_text(update.get("Message"), 300),
             previous_image=prev_image, force_update=int(template.get("ForceUpdate") or 0),
-            tasks=_not_running(own, mode, node_names),
+            tasks=_not_running(own, mode, names),
         ))
     rows.sort(key=lambda r: r.name)
     return rows

@@ -14,11 +14,15 @@ An update or rollback in progress (`update_state`) is shown beside the state, ne
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from tui.core.config.schema import Config
 from tui.core.docker_model import EngineStatus, human_duration
 from tui.core.model import State
+from tui.core.sanitize import one_line
 from tui.core.store import Store
 
 STORE_KIND = "swarm"
@@ -115,6 +119,17 @@ def image_parts(ref: str) -> tuple[str, str]:
     """`repo:tag@sha256:abcd…` as ("repo:tag", "abcd…" cut to 12)."""
     name, _, digest = ref.partition("@")
     return name, digest.partition(":")[2][:12] if digest else ""
+
+
+def node_names(nodes: Iterable[Mapping[str, Any]]) -> dict[str, str]:
+    """Node id -> the name shown: its hostname (sanitized, bounded), else its short id. Nodes
+    that share a hostname (two engines on one machine, cloned VMs) get their short id beside
+    it — `vm (2dx28i)` — so their tasks stay told apart."""
+    named = {str(n.get("ID") or ""): one_line(str((n.get("Description") or {}).get("Hostname")
+                                                  or "")).strip()[:48] for n in nodes}
+    seen = Counter(named.values())
+    return {node: (f"{host[:22]} ({node[:6]})" if seen[host] > 1 else host) if host
+            else one_line(node)[:12] for node, host in named.items()}
 
 
 def snapshot(store: Store) -> SwarmSnapshot | None:

@@ -29,7 +29,7 @@ from tui.core.container_detail import (
     _when,
 )
 from tui.core.docker_model import parse_time, stepped_duration
-from tui.core.swarm import SwarmService, image_parts
+from tui.core.swarm import SwarmService, image_parts, node_names
 
 MAX_TASKS = 20
 """Recent tasks listed (newest first), whatever their state."""
@@ -178,9 +178,7 @@ def from_inspect(host: str, info: Mapping[str, Any], tasks: list[Mapping[str, An
     update = info.get("UpdateStatus") or {}
     labels_all = sorted((spec.get("Labels") or {}).items())
     env, env_total = _bounded(_env_names(container), MAX_ENV)  # names only
-    node_names = {str(n.get("ID")): _s((n.get("Description") or {}).get("Hostname")
-                                       or str(n.get("ID", ""))[:12], 64) for n in nodes}
-    rows, total = _tasks(tasks, mode, node_names)
+    rows, total = _tasks(tasks, mode, node_names(nodes))
     constraints = ((template.get("Placement") or {}).get("Constraints") or [])
     return ServiceDetail(
         host=_s(host), name=_s(spec.get("Name"), 120), id=_s(str(info.get("ID") or "")[:12]),
