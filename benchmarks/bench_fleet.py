@@ -87,6 +87,7 @@ async def run(args: argparse.Namespace, fleet: FleetSshd, label: str, tmp: Path)
     out: dict = {}
     profiler = cProfile.Profile() if args.profile else None
     t0 = time.monotonic()
+    started, cpu0 = dt.datetime.now(dt.UTC), cpu_seconds()
     if profiler:
         profiler.enable()
     app = WarroomApp(config, author="bench")
@@ -106,7 +107,20 @@ async def run(args: argparse.Namespace, fleet: FleetSshd, label: str, tmp: Path)
                 raise SystemExit(f"only {live_rows()} of {expected} rows after 60 s: {short}")
             await asyncio.sleep(0.005)
         out["start_to_all_rows_s"] = time.monotonic() - t0
+        out["cpu_to_all_rows_s"] = cpu_seconds() - cpu0
         out["table_rows"] = panel.table.row_count
+        snap = app.store.snapshots[STORE_KIND].value
+        listed_at = [e.answered for e in snap.engines if e.host in names and e.answered]
+        out["first_host_listed_s"] = (min(listed_at) - started).total_seconds()
+        out["last_host_listed_s"] = (max(listed_at) - started).total_seconds()
+        # the rows come from each host's listing first; every one inspected (restart count,
+        # start time) after
+        while sum(1 for r in panel.rows_shown.values()
+                  if r.host in names and not r.listed) < expected:
+            if time.monotonic() - t0 > 60:
+                raise SystemExit("rows not all inspected after 60 s")
+            await asyncio.sleep(0.005)
+        out["start_to_all_inspected_s"] = time.monotonic() - t0
         if profiler:
             profiler.disable()
             profiler.dump_stats(args.profile)

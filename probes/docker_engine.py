@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from tui.core.config.containers import ContainersConfig
-from tui.core.docker_model import ContainerRow, matches, parse_time
+from tui.core.docker_model import ContainerRow, matches, parse_time, row_from_listing
 from tui.core.model import utcnow
 from tui.core.sanitize import one_line
 
@@ -27,8 +27,6 @@ __all__ = ["MAX_BACKOFF", "BaseUrl", "EngineDown", "EngineWatcher"]
 
 EVENTS = ["create", "start", "restart", "die", "stop", "kill", "destroy", "pause", "unpause",
           "rename", "health_status", "oom", "update"]
-POOLS = 4
-"""Idle sockets kept per engine client (one pool shared by every URL)."""
 
 
 class EngineWatcher(EngineSession):
@@ -57,16 +55,14 @@ class EngineWatcher(EngineSession):
         self._reread = True
         self._wake.set()
 
-    # -- connection ---------------------------------------------------------------------------
-    def _check(self, api: Any) -> None:
-        _bound_pools(api, self.timeout)
-        api.ping()
-
     async def _opened(self, since: int) -> None:
+        """List (new containers become `listed` rows, shown at once), follow the events, say
+        reachable, then inspect every watched container — the rows fill in as answers come."""
         self._ignored.clear()  # what is watched may have changed while away
-        await self._reconcile(full=True)
+        pending = await self._list(full=True)
         self._start_events(since, {"type": "container", "event": EVENTS})
         self._set_status(True, None)
+        await self._inspect(pending)
 
     async def _serve(self) -> None:
         loop = asyncio.get_running_loop()
@@ -107,9 +103,16 @@ class EngineWatcher(EngineSession):
     # -- reading state --------------------------------------------------------------------
     async def _reconcile(self, full: bool = False) -> None:
         """List every container; inspect the watched ones whose row differs from the listing
-        (state or health), and every one when `full` (after a (re)connect)."""
-        listed = await self.call(self.api.containers, all=self.config.include_stopped)
+        (state or health), and every one when `full` (after a (re)connect, on `refresh`)."""
+        await self._inspect(await self._list(full))
+
+    async def _list(self, full: bool) -> list[str]:
+        """One listing: gone containers are dropped, new ones shown as `listed` rows (from
+        the listing itself); returns the ids to inspect (new, changed, or all when `full`)."""
+        listed = await self.call(self.api.containers, all=self.config.include_stopped,
+                                 filters=self.config.engine_filters() or None)
         seen: set[str] = set()
+        pending: list[str] = []
         for item in listed:
             name = (item.get("Names") or ["/?"])[0].lstrip("/")
             labels = item.get("Labels") or {}
@@ -118,12 +121,27 @@ class EngineWatcher(EngineSession):
             cid = item["Id"]
             seen.add(cid)
             row = self.rows.get(cid)
-            if full or row is None or not matches(row, item):
-                await self._refresh(cid)
+            if row is None:
+                self.rows[cid] = row_from_listing(self.host, item,
+                                                  self.config.color_of(name, labels))
+            if full or row is None or row.listed or not matches(row, item):
+                pending.append(cid)
         for cid in set(self.rows) - seen:
             self._forget(cid)
         self.answered = utcnow()
         self.on_change()  # also a heartbeat: the rows were confirmed just now
+        return pending
+
+    async def _inspect(self, cids: list[str]) -> None:
+        for cid in cids:
+            await self._refresh(cid)
+        if cids:
+            self.on_change()
+
+    @property
+    def complete(self) -> bool:
+        """Every row inspected (none is only `listed`)."""
+        return not any(row.listed for row in self.rows.values())
 
     def _forget(self, cid: str) -> None:
         self.rows.pop(cid, None)
@@ -210,29 +228,6 @@ class EngineWatcher(EngineSession):
     def find(self, name: str) -> str | None:
         """The full-ish id of the watched container called `name` (None if unknown)."""
         return next((cid for cid, row in self.rows.items() if row.name == name), None)
-
-
-def _bound_pools(api: Any, timeout: float) -> None:
-    """One pool of at most `POOLS` sockets per unix-socket engine, shared by every URL. The
-    SDK keys its pools by the full URL — one per container's inspect or stats URL — keeping
-    the last few: over a forwarded remote engine an inspect of another container opened a new
-    socket (a new SSH channel, a new connection to the remote docker socket) and closed an
-    old one. docker-py 7.1 also ignores `num_pools` for unix sockets. The adapter is replaced
-    with one whose URLs share a single pool (its base URL is unused: it talks to the path)."""
-    from docker.transport import UnixHTTPAdapter
-
-    class SharedPoolAdapter(UnixHTTPAdapter):  # type: ignore[misc]
-        def get_connection(self, url: Any, proxies: Any = None) -> Any:
-            return super().get_connection("http+docker://localhost", proxies)
-
-    old = api.adapters.get("http+docker://")
-    if not isinstance(old, UnixHTTPAdapter):
-        return
-    new = SharedPoolAdapter(f"http+unix://{old.socket_path}", timeout, pool_connections=1,
-                            max_pool_size=POOLS)
-    api.mount("http+docker://", new)
-    api._custom_adapter = new
-    old.close()
 
 
 def _replace(row: ContainerRow, **changes: Any) -> ContainerRow:

@@ -29,6 +29,8 @@ BaseUrl = Callable[[], Awaitable[str | None]]
 """Returns the engine URL to use (None: DOCKER_HOST / the default socket)."""
 
 MAX_BACKOFF = 30.0
+POOLS = 4
+"""Idle sockets kept per engine client (one pool shared by every URL)."""
 
 
 class EngineDown(Exception):
@@ -83,8 +85,8 @@ class EngineSession:
         raise NotImplementedError
 
     def _check(self, api: Any) -> None:
-        """In a pool thread, on a new client: raise when this engine will not do."""
-        api.ping()
+        """In a pool thread, on a new client that answered its version: raise when this
+        engine will not do."""
 
     async def _opened(self, since: int) -> None:
         """Connected: read everything, follow the events from `since`, say reachable."""
@@ -165,6 +167,7 @@ class EngineSession:
 
     async def _connect(self) -> None:
         import docker  # deferred: heavy import, only when a panel needs it
+        from docker.constants import MINIMUM_DOCKER_API_VERSION
 
         url = None
         if self.base_url is not None:
@@ -174,18 +177,21 @@ class EngineSession:
         timeout = self.timeout
 
         def make() -> Any:
-            if url:
-                api = docker.APIClient(base_url=url, timeout=timeout, version="auto")
-            else:
-                api = docker.APIClient(timeout=timeout, **docker.utils.kwargs_from_env())
+            # the API version is asked on the shared pool's socket (the SDK's "auto" asks on
+            # a socket of its own, closed right after: one more SSH channel per connect);
+            # that answer is also the proof the engine answers (no separate ping)
+            where = {"base_url": url} if url else docker.utils.kwargs_from_env()
+            api = docker.APIClient(timeout=timeout, version=MINIMUM_DOCKER_API_VERSION, **where)
             try:
+                share_pool(api, timeout)
+                api._version = api._retrieve_server_version()
                 self._check(api)
             except Exception:
                 api.close()
                 raise
             return api
 
-        self.api_calls += 2  # version + the check
+        self.api_calls += 1  # the version (+ what `_check` asks)
         self._api = await asyncio.wait_for(
             asyncio.get_running_loop().run_in_executor(self._pool, make), timeout * 2 + 2)
 
@@ -338,3 +344,26 @@ def _forwarder(pool: Any, host: str) -> BaseUrl:
         return f"unix://{await pool.forward_docker(host)}"
 
     return base_url
+
+
+def share_pool(api: Any, timeout: float) -> None:
+    """One pool of at most `POOLS` sockets per unix-socket engine, shared by every URL. The
+    SDK keys its pools by the full URL — one per container's inspect or stats URL — keeping
+    the last few: over a forwarded remote engine an inspect of another container opened a new
+    socket (a new SSH channel, a new connection to the remote docker socket) and closed an
+    old one. docker-py 7.1 also ignores `num_pools` for unix sockets. The adapter is replaced
+    with one whose URLs share a single pool (its base URL is unused: it talks to the path)."""
+    from docker.transport import UnixHTTPAdapter
+
+    class SharedPoolAdapter(UnixHTTPAdapter):  # type: ignore[misc]
+        def get_connection(self, url: Any, proxies: Any = None) -> Any:
+            return super().get_connection("http+docker://localhost", proxies)
+
+    old = api.adapters.get("http+docker://")
+    if not isinstance(old, UnixHTTPAdapter):
+        return
+    new = SharedPoolAdapter(f"http+unix://{old.socket_path}", timeout, pool_connections=1,
+                            max_pool_size=POOLS)
+    api.mount("http+docker://", new)
+    api._custom_adapter = new
+    old.close()

@@ -295,7 +295,7 @@ class ContainersPanel(Vertical):
             state.append(f" ({row.exit_code})")
         cpu = stepped_cpu(row.cpu_pct)
         mem = stepped_bytes(row.mem_bytes)
-        restarts = Text(str(row.restart_count),
+        restarts = Text("…" if row.listed else str(row.restart_count),  # … not read yet
                         style="bold yellow" if row.restart_count else dim, justify="right")
         return (
             Text(row.host, style=dim),
@@ -304,7 +304,8 @@ class ContainersPanel(Vertical):
             state,
             Text(row.health or "-", style=HEALTH_STYLE.get(row.health or "", dim)),
             restarts,
-            Text(row.uptime_step(now)[0], style=dim, justify="right"),
+            Text("…" if row.listed and row.state == "running" else row.uptime_step(now)[0],
+                 style=dim, justify="right"),
             Text(row.image, style=dim),
             Text(cpu, style=dim, justify="right"),
             Text(mem, style=dim, justify="right"),

@@ -76,10 +76,10 @@ def container_changes(
         if prev is None:
             changes.append(_entry(row, "appeared", f"state {row.state}"))
             continue
-        if row.restart_count > prev.restart_count or (
+        if not prev.listed and (row.restart_count > prev.restart_count or (
             prev.started_at and row.started_at and row.started_at > prev.started_at
             and prev.state == row.state == "running"
-        ):
+        )):  # a `listed` row's restart count and start time were not read yet
             changes.append(_entry(row, "restarted", f"restarts: {row.restart_count}"))
         elif row.state != prev.state:
             detail = f"{prev.state} → {row.state}"

@@ -37,6 +37,9 @@ class ContainerRow:
     cpu_pct: float | None = None
     mem_bytes: int | None = None
     mem_limit: int | None = None
+    listed: bool = False
+    """Read from the engine's listing only, not inspected yet: state, health, image and exit
+    code are the engine's; the restart count (0) and start time (None) are not known yet."""
 
     @property
     def key(self) -> str:
@@ -120,6 +123,29 @@ def listed_state(item: dict[str, Any]) -> tuple[str, str | None]:
     health = _HEALTH.search(item.get("Status") or "")
     return (one_line(item.get("State") or "unknown"),
             _LISTED_HEALTH[health.group(1)] if health else None)
+
+
+_EXITED = re.compile(r"^Exited \((-?\d+)\)")
+
+
+def row_from_listing(host: str, item: dict[str, Any], color: str | None) -> ContainerRow:
+    """A `listed` row from one `docker ps` entry: shown at once while the engine is asked
+    for the rest (an inspect per container, a round trip each over SSH)."""
+    state, health = listed_state(item)
+    code = _EXITED.match(item.get("Status") or "")
+    return ContainerRow(
+        host=host,
+        id=str(item.get("Id") or "?")[:12],
+        name=one_line((item.get("Names") or ["/?"])[0].lstrip("/")),
+        color=color and one_line(color),
+        state=state,
+        health=health,
+        restart_count=0,
+        started_at=None,
+        image=one_line(item.get("Image") or "?"),
+        exit_code=int(code.group(1)) if code and state != "running" else None,
+        listed=True,
+    )
 
 
 def matches(row: ContainerRow, item: dict[str, Any]) -> bool:

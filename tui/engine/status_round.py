@@ -55,7 +55,8 @@ async def _containers(config: Config, store: Store, pool: SshPool) -> None:
     try:
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(containers_deadline(config)):
-                while not all(_answered(w.status) for w in probe.watchers.values()):
+                while not all(_answered(w.status) and (w.complete or not w.status.reachable)
+                              for w in probe.watchers.values()):
                     await asyncio.sleep(0.05)
         snapshot = _timed_out(probe.snapshot(), containers_deadline(config))
     finally:

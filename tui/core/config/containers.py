@@ -77,6 +77,13 @@ class ContainersConfig:
             return True
         return any(tests) if self.match == "any" else all(tests)
 
+    def engine_filters(self) -> dict[str, list[str]]:
+        """What the engine itself can filter its listing by without changing what `selects`
+        keeps: the label selectors when every one must match (the engine ANDs them); {} else."""
+        if not self.labels or (self.match == "any" and (len(self.labels) > 1 or self.names)):
+            return {}
+        return {"label": [_label_filter(sel) for sel in self.labels]}
+
     def color_of(self, name: str, labels: dict[str, str]) -> str | None:
         """The container's blue/green color from its label, else from its name, else None."""
         if self.color_label and labels.get(self.color_label):
@@ -104,3 +111,8 @@ def _label_matches(selector: str, labels: dict[str, str]) -> bool:
     if not sep:
         return key in labels
     return labels.get(key) == value.strip()
+
+
+def _label_filter(selector: str) -> str:
+    key, sep, value = selector.partition("=")
+    return f"{key.strip()}={value.strip()}" if sep else key.strip()
