@@ -143,7 +143,7 @@ async def test_service_logs_merge_into_the_tail(services: Services) -> None:
 
 def test_status_text_and_json(services: Services, tmp_path: Path) -> None:
     ok = services("web", "sleep", "600", replicas=2)
-    bad = services("dead", "false", extra=("--restart-max-attempts", "0"))
+    bad = services("dead", "false", extra=("--restart-condition", "none"))
     path = tmp_path / "config.toml"
     path.write_text(f'[environment]\nname = "t"\n[swarm]\nservices = ["^{services.prefix}"]\n'
                     f'critical = ["-web$"]\n[incident]\ndir = "{tmp_path}/inc"\n')
