@@ -44,7 +44,9 @@ def _actions(journal: Journal) -> list[dict[str, Any]]:
 
 
 async def test_stop_from_the_panel_goes_through_the_executor(container_factory, tmp_path):
-    worker = container_factory("sleep 600", name="worker-blue", labels={"color": "blue"})
+    # sh as PID 1 ignores SIGTERM: without SIGKILL `docker stop` would wait its 10 s
+    worker = container_factory("sleep 600", name="worker-blue", labels={"color": "blue"},
+                               stop_signal="SIGKILL")
     config = _config(container_factory.prefix, tmp_path)
     journal = Journal(Incidents.from_config(config).audit_path)
     app = WarroomApp(config, author="alice@test")

@@ -36,7 +36,8 @@ def _watcher(url: str, rows: list[int] | None = None) -> EngineWatcher:
 async def test_daemon_down_at_start_stopped_and_restarted(private_dockerd: PrivateDockerd) -> None:
     client = private_dockerd.client()
     c = client.containers.run(FIXTURE_IMAGE, ["sleep", "600"], name="wr-cl-fault",
-                              network_mode="host", detach=True, restart_policy={"Name": "always"})
+                              network_mode="host", detach=True, restart_policy={"Name": "always"},
+                              stop_signal="SIGKILL")  # else the daemon's stop waits 10 s
     try:
         # down at start: a socket that does not exist yet
         down = _watcher(f"unix://{private_dockerd.dir}/absent.sock")

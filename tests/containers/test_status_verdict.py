@@ -37,7 +37,7 @@ def summary(result: subprocess.CompletedProcess) -> str:
 
 
 def test_init_config_pages_when_its_only_container_stops(tmp_path, container_factory):
-    box = container_factory(["sleep", "300"], name="web")
+    box = container_factory(["sleep", "300"], name="web", stop_signal="SIGKILL")
     config = init_style(tmp_path, [box.name])
     running = status(config)
     assert running.returncode == 0, running.stdout + running.stderr
@@ -70,8 +70,9 @@ def test_restarting_container_pages(tmp_path, container_factory, docker_client):
 
 
 def test_idle_color_container_only_warns_and_rules_override(tmp_path, container_factory):
-    live = container_factory(["sleep", "300"], name="app-blue-web")
-    idle = container_factory(["sleep", "300"], name="app-green-web")
+    # sleep as PID 1 ignores SIGTERM: SIGKILL, else each stop waits its timeout
+    live = container_factory(["sleep", "300"], name="app-blue-web", stop_signal="SIGKILL")
+    idle = container_factory(["sleep", "300"], name="app-green-web", stop_signal="SIGKILL")
     idle.stop(timeout=1)
     wait_status(idle, "exited")
     state = tmp_path / "deploy.state"
