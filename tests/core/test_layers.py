@@ -93,7 +93,11 @@ def test_no_feature_types_the_app_as_any() -> None:
 # -- what importing really loads ----------------------------------------------------------------
 PROBE = r"""
 import json, os, sys
-names, watched = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+names, watched, preload = (json.loads(arg) for arg in sys.argv[1:4])
+for heavy in preload:  # loaded once here, shared by every fork (none of them is watched)
+    __import__(heavy)
+early = sorted(m for m in sys.modules if any(m == w or m.startswith(w + ".") for w in watched))
+assert not early, f"preloading loaded watched modules: {early}"
 report = {}
 for name in names:
     read, write = os.pipe()
@@ -119,10 +123,18 @@ print(json.dumps(report))
 """
 
 
+HEAVY = ("textual.app", "textual.widgets", "rich.console", "httpx", "docker", "asyncssh")
+"""Third-party packages imported once before the forks when not watched (each fork of a bare
+interpreter re-imported them: ~0.5 s a module). What they load is in every fork's
+`sys.modules`, so a watched one among it would fail the probe at once."""
+
+
 def loaded_by(modules: list[str], watched: tuple[str, ...]) -> dict[str, list[str]]:
     """For each module, the `watched` modules that importing it alone loads (one fork each
-    of a bare interpreter)."""
-    out = subprocess.run([sys.executable, "-c", PROBE, json.dumps(modules), json.dumps(watched)],
+    of an interpreter that has loaded only the unwatched `HEAVY` packages)."""
+    preload = [m for m in HEAVY if not banned(m, watched)]
+    out = subprocess.run([sys.executable, "-c", PROBE, json.dumps(modules), json.dumps(watched),
+                          json.dumps(preload)],
                          capture_output=True, text=True, check=True, cwd=ROOT, timeout=120)
     return {m: found for m, found in json.loads(out.stdout).items() if found}
 
