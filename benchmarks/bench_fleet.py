@@ -113,6 +113,12 @@ async def run(args: argparse.Namespace, fleet: FleetSshd, label: str, tmp: Path)
         listed_at = [e.answered for e in snap.engines if e.host in names and e.answered]
         out["first_host_listed_s"] = (min(listed_at) - started).total_seconds()
         out["last_host_listed_s"] = (max(listed_at) - started).total_seconds()
+        out["dead_state_at_all_rows"] = [
+            ("connecting" if e.connecting else "UNREACHABLE") for e in snap.engines
+            if e.host in dead_names]
+        if profiler:
+            profiler.disable()
+            profiler.dump_stats(args.profile)
         # the rows come from each host's listing first; every one inspected (restart count,
         # start time) after
         while sum(1 for r in panel.rows_shown.values()
@@ -121,13 +127,6 @@ async def run(args: argparse.Namespace, fleet: FleetSshd, label: str, tmp: Path)
                 raise SystemExit("rows not all inspected after 60 s")
             await asyncio.sleep(0.005)
         out["start_to_all_inspected_s"] = time.monotonic() - t0
-        if profiler:
-            profiler.disable()
-            profiler.dump_stats(args.profile)
-        snap = app.store.snapshots[STORE_KIND].value
-        out["dead_state_at_all_rows"] = [
-            ("connecting" if e.connecting else "UNREACHABLE") for e in snap.engines
-            if e.host in dead_names]
         # the dead hosts turn UNREACHABLE at their connect timeout (5 s), the others meanwhile
         while True:
             snap = app.store.snapshots[STORE_KIND].value

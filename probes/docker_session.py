@@ -29,12 +29,25 @@ BaseUrl = Callable[[], Awaitable[str | None]]
 """Returns the engine URL to use (None: DOCKER_HOST / the default socket)."""
 
 MAX_BACKOFF = 30.0
+API_VERSION = "1.41"
+"""The Docker API version spoken first: Engine 20.10's (2020), which later engines up to 28 take
+as is (stats `one_shot` needs it). Engine 29 refuses it (its minimum is 1.44), an older engine
+too: either answers 400 "client version … is too new/old", and the session then asks the
+engine's version once and keeps it."""
 POOLS = 4
 """Idle sockets kept per engine client (one pool shared by every URL)."""
 
 
 class EngineDown(Exception):
     """The engine stopped answering (or the events stream ended)."""
+
+
+def version_refused(exc: BaseException) -> bool:
+    """The engine refused the API version the client spoke (400 "client version 1.41 is too
+    new. Maximum supported API version is 1.40", or "… is too old. Minimum …")."""
+    text = str(exc).lower()
+    return getattr(getattr(exc, "response", None), "status_code", None) == 400 and (
+        "client version" in text and ("too new" in text or "too old" in text))
 
 
 def reason(exc: BaseException, limit: int = 120) -> str:
@@ -70,6 +83,8 @@ class EngineSession:
         """When the engine last answered a full listing (the panel shows its age)."""
         self._pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix=f"{self.KIND}-{host}")
         self._api: Any = None
+        self.api_version = API_VERSION
+        """Asked first; replaced by the engine's own when it refuses it (`version_refused`)."""
         self._stream: Callable[[], None] | None = None
         self._events_thread: threading.Thread | None = None
         self._events_ended: str | None = None
@@ -128,11 +143,25 @@ class EngineSession:
             await asyncio.sleep(0.05)
 
     async def call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        """Run a blocking SDK call in this watcher's pool, bounded by the client timeout."""
+        """Run a blocking SDK call in this watcher's pool, bounded by the client timeout (an
+        engine refusing the API version is asked its own, once, and the call made again)."""
         loop = asyncio.get_running_loop()
-        self.api_calls += 1
-        future = loop.run_in_executor(self._pool, lambda: fn(*args, **kwargs))
-        return await asyncio.wait_for(future, self.timeout + 2)
+        for attempt in (1, 2):
+            self.api_calls += 1
+            future = loop.run_in_executor(self._pool, lambda: fn(*args, **kwargs))
+            try:
+                return await asyncio.wait_for(future, self.timeout + 2)
+            except Exception as exc:
+                if attempt == 2 or self._api is None or not version_refused(exc):
+                    raise
+                self.api_calls += 1
+                await asyncio.wait_for(loop.run_in_executor(
+                    self._pool, self._negotiate, self._api), self.timeout + 2)
+        raise AssertionError("unreachable")
+
+    def _negotiate(self, api: Any) -> None:
+        """Ask the engine its API version and use it from now on (also after reconnects)."""
+        self.api_version = api._version = api._retrieve_server_version()
 
     @property
     def api(self) -> Any:
@@ -167,7 +196,6 @@ class EngineSession:
 
     async def _connect(self) -> None:
         import docker  # deferred: heavy import, only when a panel needs it
-        from docker.constants import MINIMUM_DOCKER_API_VERSION
 
         url = None
         if self.base_url is not None:
@@ -177,21 +205,25 @@ class EngineSession:
         timeout = self.timeout
 
         def make() -> Any:
-            # the API version is asked on the shared pool's socket (the SDK's "auto" asks on
-            # a socket of its own, closed right after: one more SSH channel per connect);
-            # that answer is also the proof the engine answers (no separate ping)
+            # no version round trip per connect (the SDK's "auto" asks on a socket of its
+            # own, closed right after: one more SSH channel and round trip per host); the
+            # first call proves the engine answers (no separate ping)
             where = {"base_url": url} if url else docker.utils.kwargs_from_env()
-            api = docker.APIClient(timeout=timeout, version=MINIMUM_DOCKER_API_VERSION, **where)
+            api = docker.APIClient(timeout=timeout, version=self.api_version, **where)
             try:
                 share_pool(api, timeout)
-                api._version = api._retrieve_server_version()
-                self._check(api)
+                try:
+                    self._check(api)
+                except Exception as exc:
+                    if not version_refused(exc):
+                        raise
+                    self._negotiate(api)
+                    self._check(api)
             except Exception:
                 api.close()
                 raise
             return api
 
-        self.api_calls += 1  # the version (+ what `_check` asks)
         self._api = await asyncio.wait_for(
             asyncio.get_running_loop().run_in_executor(self._pool, make), timeout * 2 + 2)
 

@@ -1,5 +1,6 @@
-"""Rows from the engine's listing first (one call per host), inspected after: the fleet's first
-paint does not wait for a round trip per container, and nothing is invented meanwhile."""
+"""The first paint's round trips: rows from the engine's listing first (one call per host),
+inspected after — nothing invented meanwhile — and no version round trip per connect (an engine
+refusing the API version spoken is asked its own, once)."""
 
 from __future__ import annotations
 
@@ -95,5 +96,22 @@ async def test_rows_show_from_the_listing_then_fill_in(container_factory: Any) -
                   for c in container_changes(ContainersSnapshot(a, engine, utcnow()),
                                              ContainersSnapshot(b, engine, utcnow()))]
         assert not [c for c in events if c["event"] == "restarted"], events
+    finally:
+        await watcher.close()
+
+
+@pytest.mark.docker
+async def test_an_engine_refusing_the_api_version_is_asked_its_own(
+        container_factory: Any) -> None:
+    container_factory("sleep 600", name="web")
+    config = ContainersConfig(labels=(f"{TEST_LABEL}.run={container_factory.run_id}",),
+                              stats=False, reconcile_interval=5, timeout=5)
+    watcher = EngineWatcher("local", config, lambda: None)
+    watcher.api_version = "1.99"  # no engine speaks it: 400 "client version 1.99 is too new"
+    watcher.start()
+    try:
+        await eventually(lambda: len(watcher.rows) == 1 and watcher.complete, what="the row")
+        assert watcher.api_version != "1.99" and watcher.reconnects == 0
+        assert watcher.status.reachable
     finally:
         await watcher.close()

@@ -189,3 +189,19 @@ async def test_panel_renders(services: Services, size: tuple[int, int]) -> None:
         assert "1/1" in str(panel.body.render())
     assert isinstance(config.swarm, SwarmConfig)
     await asyncio.sleep(0)
+
+
+async def test_a_manager_refusing_the_api_version_is_asked_its_own(services: Services) -> None:
+    name = services("ver", "sleep", "600")
+    config = parse_config(f'[environment]\nname = "t"\n[swarm]\n'
+                          f'services = ["^{services.prefix}ver$"]\n', env={})
+    assert config.swarm is not None
+    probe = SwarmProbe(config.swarm, lambda snap: None)
+    (manager,) = probe.watchers.values()
+    manager.api_version = "1.99"  # too new for any engine: its `info` check is refused first
+    probe.start()
+    try:
+        await eventually(lambda: _by_name(probe.last, name) is not None, what="the service")
+        assert manager.api_version != "1.99" and manager.reconnects == 0
+    finally:
+        await probe.close()
