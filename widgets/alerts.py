@@ -21,7 +21,7 @@ from textual.message import Message
 
 from tui.core.alerts import Alert, AlertsView
 from tui.core.docker_model import stepped_duration
-from widgets.steady import SteadyStatic
+from widgets.steady import SteadyStatic, set_border
 
 SEVERITY_STYLE = {"critical": "bold red", "page": "bold red", "error": "red",
                   "warning": "yellow", "info": "cyan"}
@@ -100,7 +100,7 @@ class AlertsPanel(VerticalScroll):
         self.body.paint(text)
         self.set_class(any(not s.ok for s in view.sources), "-stale")
         firing = sum(a.state == "firing" for a in view.alerts)
-        self.border_title = f"Alerts ({firing} firing)" if firing else "Alerts"
+        set_border(self, f"Alerts ({firing} firing)" if firing else "Alerts")
 
 
 def shown_rows(view: AlertsView) -> list[Alert]:

@@ -20,7 +20,9 @@ class ColorPanel(SteadyStatic):
     def show(self, view: ColorView | None) -> None:
         if self.shows(view):
             return  # unchanged: not even the table is built
-        self.paint(self._table(view) if view else Text("no [color] section configured"), view)
+        # the age changes every few seconds, the panel's height (a layout pass) rarely
+        self.paint(self._table(view) if view else Text("no [color] section configured"), view,
+                   layout=None)
 
     def _table(self, view: ColorView) -> Table:
         grid = Table.grid(padding=(0, 1))

@@ -25,7 +25,7 @@ from textual.events import Resize
 from tui.core.config.metrics import MetricRow
 from tui.core.docker_model import stepped_duration
 from tui.core.metrics import MetricState, MetricView, Series, format_value, judge, thresholds_text
-from widgets.steady import SteadyStatic
+from widgets.steady import SteadyStatic, set_border
 
 BARS = "▁▂▃▄▅▆▇█"
 STATE_STYLE = {MetricState.OK: "green", MetricState.WARNING: "yellow",
@@ -74,7 +74,7 @@ class MetricsPanel(VerticalScroll):
             ("critical", sum(v.state is MetricState.CRITICAL for v in views)),
             ("warning", sum(v.state is MetricState.WARNING for v in views)),
             ("unknown", len(bad))) if n]
-        self.border_title = f"Metrics ({', '.join(counts)})" if counts else "Metrics"
+        set_border(self, f"Metrics ({', '.join(counts)})" if counts else "Metrics")
 
 
 Cache = dict[tuple[str, int], tuple[object, ...]]

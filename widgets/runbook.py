@@ -19,7 +19,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
 
-from widgets.steady import SteadyStatic
+from widgets.steady import SteadyStatic, set_border
 
 
 @dataclass(frozen=True)
@@ -111,8 +111,7 @@ class RunbookPanel(VerticalScroll):
         if self.mode != "picker":
             self.cursor = 0
         self.mode, self.picks = "picker", tuple(rows)
-        self.border_title = "Runbook · choose a scenario"
-        self.border_subtitle = "Enter opens"
+        set_border(self, "Runbook · choose a scenario", "Enter opens")  # redrawn every second
         self._draw(status)
 
     def show_steps(self, view: StepsView) -> None:
@@ -122,8 +121,8 @@ class RunbookPanel(VerticalScroll):
             self.cursor = 0
         self.mode, self.view = "steps", view
         done = sum(r.ticked for r in view.rows)
-        self.border_title = f"Runbook · {view.title}"
-        self.border_subtitle = f"{done}/{len(view.rows)} · space ticks · ← scenarios"
+        set_border(self, f"Runbook · {view.title}",
+                   f"{done}/{len(view.rows)} · space ticks · ← scenarios")
         self._draw(view.status)
 
     def _count(self) -> int:

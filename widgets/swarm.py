@@ -25,7 +25,7 @@ from textual.message import Message
 from tui.core.docker_model import EngineStatus, stepped_duration
 from tui.core.model import State
 from tui.core.swarm import ServiceView, SwarmService
-from widgets.steady import SteadyStatic
+from widgets.steady import SteadyStatic, set_border
 
 STYLE = {State.OK: "green", State.DEGRADED: "yellow", State.DOWN: "bold red",
          State.UNKNOWN: "magenta", State.STALE: "dim"}
@@ -109,7 +109,7 @@ class SwarmPanel(VerticalScroll):
         self.set_class(any(not m.reachable for m in managers), "-stale")
         down = sum(v.state is State.DOWN for v in views)
         counts = [f"{n} {w}" for n, w in ((down, "down"), (len(bad) - down, "not ok")) if n]
-        self.border_title = f"Swarm ({', '.join(counts)})" if counts else "Swarm"
+        set_border(self, f"Swarm ({', '.join(counts)})" if counts else "Swarm")
 
 
 def render(views: Sequence[ServiceView], managers: Sequence[EngineStatus], now: dt.datetime,
