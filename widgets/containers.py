@@ -140,6 +140,11 @@ class ContainersTable(DataTable[Text]):
                 self._updated_cells.add(CellKey(RowKey(key), ColumnKey(column)))
                 self.check_idle()
         self._update_count += 1  # the row render cache is keyed by it
+        if len(changed) > max(8, self.size.height):
+            # many cells (a fleet's rows filled in after its listing): one repaint of what is
+            # on screen; each cell's region costs a walk over every row above it
+            self.refresh()
+            return
         for key, column, _value in changed:
             self.refresh_coordinate(Coordinate(self.get_row_index(key),
                                                self.get_column_index(column)))
