@@ -143,10 +143,12 @@ async def run(args: argparse.Namespace, fleet: FleetSshd, label: str, tmp: Path)
         pressed = dt.datetime.now(dt.UTC)
         t1 = time.monotonic()
         await pilot.press("r")
-        while True:  # the snapshot the panel shows has every live host's fresh answer
+        watchers = [w for h, w in app.monitor.containers.watchers.items() if h in names]
+        while True:  # every live host listed and inspected its 20 again, and the panel shows
+            # a snapshot taken after that
             snap = panel._shown[0] if panel._shown is not None else None
-            if snap is not None and all(e.answered is not None and e.answered >= pressed
-                                        for e in snap.engines if e.host in names):
+            if snap is not None and all(w.reread_at is not None and w.reread_at >= pressed
+                                        and snap.at >= w.reread_at for w in watchers):
                 break
             if time.monotonic() - t1 > 30:
                 raise SystemExit("forced refresh did not complete in 30 s")

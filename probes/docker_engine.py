@@ -13,6 +13,7 @@ missed while the engine was away (or events were lost) is corrected within one r
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -44,6 +45,8 @@ class EngineWatcher(EngineSession):
         self._cpu_prev: dict[str, tuple[int, int]] = {}
         self._stats_cursor = 0
         self._reread = False
+        self.reread_at: dt.datetime | None = None
+        """When the last `refresh()` had every watched container read again."""
 
     @property
     def interval(self) -> float:
@@ -71,14 +74,11 @@ class EngineWatcher(EngineSession):
         while not self._closing:
             await self._wait(min(next_reconcile, next_stats))
             if self._dirty:
-                await asyncio.sleep(0.05)  # let a burst of events coalesce
-                dirty, self._dirty = self._dirty, set()
-                for cid in dirty:
-                    await self._refresh(cid)
-                self.on_change()
+                await self._flush_dirty()
             if self._reread:  # `refresh()`: every watched container read again now
                 self._reread = False
                 await self._reconcile(full=True)
+                self.reread_at = utcnow()
                 next_reconcile = loop.time() + self.config.reconcile_interval
             if loop.time() >= next_reconcile:
                 await self._reconcile()
@@ -86,6 +86,14 @@ class EngineWatcher(EngineSession):
             if loop.time() >= next_stats:
                 await self._stats_round()
                 next_stats = loop.time() + self.config.stats_interval
+
+    async def _flush_dirty(self) -> None:
+        """Inspect the containers events named (a burst coalesces for 50 ms first)."""
+        await asyncio.sleep(0.05)
+        dirty, self._dirty = self._dirty, set()
+        for cid in dirty:
+            await self._refresh(cid)
+        self.on_change()
 
     def _on_event(self, event: dict[str, Any] | None) -> bool:
         """Mark the event's container dirty (the loop inspects it), unless it is one this
@@ -193,8 +201,12 @@ class EngineWatcher(EngineSession):
         count = min(self.config.stats_per_round, len(running))
         start = self._stats_cursor % len(running)
         picked = (running + running)[start:start + count]
-        self._stats_cursor = start + count
-        for cid in picked:
+        for done, cid in enumerate(picked):
+            self._stats_cursor = start + done
+            if self._reread:
+                break  # a refresh goes first; the next round resumes here
+            if self._dirty:
+                await self._flush_dirty()  # an event's container is read before more stats
             try:
                 stats = await self.call(self.api.stats, cid, stream=False, one_shot=True)
             except (docker.errors.APIError, ValueError):
@@ -202,6 +214,8 @@ class EngineWatcher(EngineSession):
                 # SDK fails to decode): an answer about one container, not an engine fault
                 continue
             self._apply_stats(cid, stats)
+        else:
+            self._stats_cursor = start + len(picked)
         self.on_change()
 
     def _apply_stats(self, cid: str, stats: dict[str, Any]) -> None:
