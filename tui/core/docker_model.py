@@ -190,7 +190,7 @@ def stepped_duration(seconds: float) -> tuple[str, float]:
     seconds = max(0.0, seconds)
     step = next(size for below, size in STEPS if seconds < below)
     shown = int(seconds // step * step)
-    text = human_duration(shown)
+    text = human_duration(shown) if shown else f"<{step}s"  # not "0s" for one up 9 s
     if step == 60:
         text = f"{shown // 60}m"
     elif step == 600:
