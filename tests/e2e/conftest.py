@@ -124,8 +124,9 @@ def wait_screen(session: TmuxSession, ok: Callable[[str], bool], what: str,
         if ok(screen):
             return screen
         if time.monotonic() >= deadline:
-            raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}; "
-                                 f"screen:\n{screen}")
+            raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what} "
+                                 f"(at {time.strftime('%H:%M:%S', time.gmtime())} UTC: "
+                                 f"compare the screen's clock); screen:\n{screen}")
         time.sleep(0.15)
 
 

@@ -34,7 +34,16 @@ import pytest
 
 from tests.e2e.conftest import LIVE, Production, has_all, live_and_idle, make_config, wait_screen
 from tests.e2e.screen import assert_intact
-from tests.e2e.test_drill import OPTION, close, journal_dir, now, seconds, stamp, table_value
+from tests.e2e.test_drill import (
+    OPTION,
+    app_stacks,
+    close,
+    journal_dir,
+    now,
+    seconds,
+    stamp,
+    table_value,
+)
 from tests.infra.http import Fixed, HttpServer
 from tests.infra.tmux import TmuxSession
 from tui.demo import config as demo_config
@@ -233,8 +242,10 @@ def test_runbook_drill(production: Production, tmux_session: Callable[..., TmuxS
     config, hook = drill_config(production, http_server, tmp_path / "runbook-drill.toml", secret)
     demo_dir = production.dir
     files.heal_color(demo_dir)
+    stacks = Path(xdg_dirs.state) / "stacks.txt"
     tui = tmux_session(term="tmux-256color").start(
-        [warroom_bin, "--config", str(config)], width=width, height=height)
+        [warroom_bin, "--config", str(config)], width=width, height=height,
+        env={"WARROOM_STACKS": str(stacks)})
     guard(tui, secret)
     screen = wait_screen(tui, lambda s: "all OK" in s and " OK " in s.splitlines()[0]
                          and LIVE.search(s) is not None, "a healthy production", timeout=30)
@@ -422,7 +433,10 @@ def test_runbook_drill(production: Production, tmux_session: Callable[..., TmuxS
     pick(tui, "export the post-mortem")
     wait_screen(tui, lambda s: "wrote" in s and "postmortem.md" in
                 s.replace("\n", "").replace("▌", "").replace(" ", ""), "the export written")
-    screen = wait_screen(tui, lambda s: "wrote" not in s, "the toast gone", timeout=20)
+    try:
+        screen = wait_screen(tui, lambda s: "wrote" not in s, "the toast gone", timeout=20)
+    except AssertionError as exc:  # a frozen war room? its threads' stacks say where
+        raise AssertionError(f"{exc}\n{app_stacks(tui, stacks)}") from None
     assert_intact(screen, width, height)
     tui.send_keys("q")
     assert tui.wait_exit(timeout=20) == 0
