@@ -29,6 +29,7 @@ from tui.core.docker_model import ContainerRow, ContainersSnapshot, stepped_byte
 from widgets.container_groups import Grouping, summary_host, summary_key
 from widgets.container_groups import status_line as fleet_status_line
 from widgets.steady import SteadyStatic
+from widgets.table_cells import forget_rows
 
 COLUMNS = ("host", "name", "color", "state", "health", "restarts", "uptime", "image", "cpu",
            "mem")
@@ -139,12 +140,13 @@ class ContainersTable(DataTable[Text]):
             if value.cell_len > widths.get(column, 0):  # wider than its column: measure it
                 self._updated_cells.add(CellKey(RowKey(key), ColumnKey(column)))
                 self.check_idle()
-        self._update_count += 1  # the row render cache is keyed by it
         if len(changed) > max(8, self.size.height):
             # many cells (a fleet's rows filled in after its listing): one repaint of what is
             # on screen; each cell's region costs a walk over every row above it
+            self._update_count += 1  # every render cache is keyed by it
             self.refresh()
             return
+        forget_rows(self, {key for key, _column, _value in changed})  # the others are reused
         for key, column, _value in changed:
             self.refresh_coordinate(Coordinate(self.get_row_index(key),
                                                self.get_column_index(column)))
