@@ -126,12 +126,14 @@ class EngineWatcher(EngineSession):
             labels = item.get("Labels") or {}
             if not self.config.selects(name, labels):
                 continue
-            cid = item["Id"]
+            cid = item.get("Id")
+            if not cid:
+                continue
             seen.add(cid)
             row = self.rows.get(cid)
-            if row is None:
+            if row is None or not matches(row, item):  # shown as listed until inspected
                 self.rows[cid] = row_from_listing(self.host, item,
-                                                  self.config.color_of(name, labels))
+                                                  self.config.color_of(name, labels), row)
             if full or row is None or row.listed or not matches(row, item):
                 pending.append(cid)
         for cid in set(self.rows) - seen:
@@ -194,10 +196,13 @@ class EngineWatcher(EngineSession):
     async def _stats_round(self) -> None:
         """One-shot stats for at most `stats_per_round` running containers (round-robin)."""
         import docker.errors
+        from docker.utils import version_lt
 
         running = sorted(cid for cid, row in self.rows.items() if row.state == "running")
         if not running:
             return
+        # one_shot (no second sample: ~1 s less per container) needs API 1.41
+        one_shot = {} if version_lt(self.api_version, "1.41") else {"one_shot": True}
         count = min(self.config.stats_per_round, len(running))
         start = self._stats_cursor % len(running)
         picked = (running + running)[start:start + count]
@@ -208,7 +213,7 @@ class EngineWatcher(EngineSession):
             if self._dirty:
                 await self._flush_dirty()  # an event's container is read before more stats
             try:
-                stats = await self.call(self.api.stats, cid, stream=False, one_shot=True)
+                stats = await self.call(self.api.stats, cid, stream=False, **one_shot)
             except (docker.errors.APIError, ValueError):
                 # gone or going (a container being removed answers an empty body, which the
                 # SDK fails to decode): an answer about one container, not an engine fault

@@ -135,14 +135,17 @@ class ContainersTable(DataTable[Text]):
                 self.update_cell(key, column, value)
             return
         widths = {c.key.value: c.content_width for c in self.ordered_columns}
+        wider = False
         for key, column, value in changed:
             data[RowKey(key)][ColumnKey(column)] = value
             if value.cell_len > widths.get(column, 0):  # wider than its column: measure it
                 self._updated_cells.add(CellKey(RowKey(key), ColumnKey(column)))
                 self.check_idle()
-        if len(changed) > max(8, self.size.height):
-            # many cells (a fleet's rows filled in after its listing): one repaint of what is
-            # on screen; each cell's region costs a walk over every row above it
+                wider = True
+        if wider or len(changed) > max(8, self.size.height):
+            # a column widens (every row moves: none of the render caches knows widths), or
+            # many cells changed (a fleet's rows filled in after its listing; each cell's
+            # region walks every row above it): one repaint of what is on screen
             self._update_count += 1  # every render cache is keyed by it
             self.refresh()
             return

@@ -151,6 +151,13 @@ async def test_a_quiet_table_is_not_repainted() -> None:
         assert [r[6] for r in cells(panel)] == ["6m", "6m"]
         # the two changed rows' renders are forgotten, not every row's (no _update_count)
         assert panel.table._update_count == painted
+        # a cell wider than its column moves every row: everything is rendered again
+        died = ContainersSnapshot((dataclasses.replace(
+            rows[0], state="exited", exit_code=137, started_at=None), rows[1]), snap.engines,
+            NOW)
+        panel.show(died, NOW + dt.timedelta(seconds=60))
+        await pilot.pause()
+        assert panel.table._update_count > painted
 
 
 def test_steps() -> None:

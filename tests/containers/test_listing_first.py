@@ -16,7 +16,7 @@ from probes.docker_engine import EngineWatcher
 from tests.containers.conftest import eventually
 from tests.infra.docker import TEST_LABEL
 from tui.core.config.containers import ContainersConfig
-from tui.core.container_events import container_changes
+from tui.core.container_events import ContainerWatch, container_changes
 from tui.core.docker_model import ContainerRow, ContainersSnapshot, EngineStatus, row_from_listing
 from tui.core.model import utcnow
 from widgets.containers import ContainersPanel
@@ -52,6 +52,33 @@ def test_inspecting_a_listed_row_is_no_restart() -> None:
     died = dataclasses.replace(inspected, state="exited", exit_code=1)
     assert [c["event"] for c in container_changes(before, ContainersSnapshot(
         (died,), engine, utcnow()))] == ["exited"]
+
+
+def test_a_relisted_row_keeps_what_the_inspect_knew() -> None:
+    inspected = dataclasses.replace(
+        row_from_listing("h1", {**LISTED, "State": "exited"}, None), listed=False,
+        restart_count=3, started_at=utcnow(), health="unhealthy")
+    again = row_from_listing("h1", {**LISTED, "Status": "Exited (1) 1 second ago"}, None,
+                             inspected)
+    assert again.listed and not again.never_inspected
+    assert (again.restart_count, again.exit_code, again.health) == (3, 1, "unhealthy")
+    assert row_from_listing("h1", LISTED, None).never_inspected
+
+
+def test_the_timeline_baseline_waits_for_the_inspects() -> None:
+    """A stopped container's health is not in a listing: the baseline is taken once every
+    row of the host is inspected, and a listed row's missing health is no change."""
+    engine = (EngineStatus("h1", True, utcnow()),)
+    listed = row_from_listing("h1", LISTED, None)
+    inspected = dataclasses.replace(listed, listed=False, restart_count=2, health="unhealthy",
+                                    started_at=utcnow())
+    watch = ContainerWatch()
+    assert watch.changes(ContainersSnapshot((listed,), engine, utcnow())) == []
+    first = watch.changes(ContainersSnapshot((inspected,), engine, utcnow()))
+    assert [c["event"] for c in first] == ["watching", "reachable", "baseline"]
+    assert first[-1]["seen"]["restarts"] == 2 and first[-1]["seen"]["health"] == "unhealthy"
+    before = ContainersSnapshot((listed,), engine, utcnow())
+    assert container_changes(before, ContainersSnapshot((inspected,), engine, utcnow())) == []
 
 
 def test_the_engine_filters_the_listing_only_when_it_means_the_same() -> None:
@@ -113,5 +140,22 @@ async def test_an_engine_refusing_the_api_version_is_asked_its_own(
         await eventually(lambda: len(watcher.rows) == 1 and watcher.complete, what="the row")
         assert watcher.api_version != "1.99" and watcher.reconnects == 0
         assert watcher.status.reachable
+    finally:
+        await watcher.close()
+
+
+@pytest.mark.docker
+async def test_an_engine_below_api_1_41_gets_stats_without_one_shot(
+        container_factory: Any) -> None:
+    container_factory("sleep 600", name="web")
+    config = ContainersConfig(labels=(f"{TEST_LABEL}.run={container_factory.run_id}",),
+                              stats_interval=0.5, reconcile_interval=5, timeout=5)
+    watcher = EngineWatcher("local", config, lambda: None)
+    watcher.api_version = "1.40"  # as negotiated with Engine 19.03: one_shot is 1.41's
+    watcher.start()
+    try:
+        await eventually(lambda: any(r.mem_bytes for r in watcher.rows.values()),
+                         timeout=15, what="stats read")
+        assert watcher.reconnects == 0 and watcher.status.reachable
     finally:
         await watcher.close()

@@ -38,9 +38,11 @@ class ContainerWatch:
             host = engine.host
             if host in listed_before:
                 continue
-            if engine.reachable:  # reported reachable only after its first full listing
+            rows = [row for row in snapshot.rows if row.host == host]
+            if engine.reachable and not any(row.listed for row in rows):
+                # the baseline once every row is inspected (a listed row's restart count,
+                # start time and stopped health are not read yet)
                 self._listed.add(host)
-                rows = [row for row in snapshot.rows if row.host == host]
                 out.append(summary(host, rows))
                 out.append(_engine(host, "reachable", "docker answers"))
                 out += [_entry(row, "baseline", f"state {row.state}") for row in rows]
@@ -76,17 +78,18 @@ def container_changes(
         if prev is None:
             changes.append(_entry(row, "appeared", f"state {row.state}"))
             continue
-        if not prev.listed and (row.restart_count > prev.restart_count or (
+        if not prev.never_inspected and (row.restart_count > prev.restart_count or (
             prev.started_at and row.started_at and row.started_at > prev.started_at
             and prev.state == row.state == "running"
-        )):  # a `listed` row's restart count and start time were not read yet
+        )):  # a never-inspected row's restart count and start time were not read yet
             changes.append(_entry(row, "restarted", f"restarts: {row.restart_count}"))
         elif row.state != prev.state:
             detail = f"{prev.state} → {row.state}"
             if row.exit_code is not None and row.state in ("exited", "dead"):
                 detail += f" (exit code {row.exit_code})"
             changes.append(_entry(row, row.state, detail))
-        if row.health != prev.health and row.health in ("healthy", "unhealthy"):
+        if row.health != prev.health and row.health in ("healthy", "unhealthy") and not (
+                prev.listed and prev.health is None):  # a listing shows no stopped health
             changes.append(_entry(row, row.health, f"health {prev.health or '-'} → {row.health}"))
     for key, row in before.items():
         if key not in after and row.host not in new.stale_hosts():

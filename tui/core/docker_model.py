@@ -39,7 +39,13 @@ class ContainerRow:
     mem_limit: int | None = None
     listed: bool = False
     """Read from the engine's listing only, not inspected yet: state, health, image and exit
-    code are the engine's; the restart count (0) and start time (None) are not known yet."""
+    code are the engine's; the restart count and start time are an earlier inspect's, or 0
+    and None when never inspected (`never_inspected`)."""
+
+    @property
+    def never_inspected(self) -> bool:
+        """A listed row of a container no inspect has read yet (restarts, start unknown)."""
+        return self.listed and self.started_at is None and self.restart_count == 0
 
     @property
     def key(self) -> str:
@@ -128,11 +134,15 @@ def listed_state(item: dict[str, Any]) -> tuple[str, str | None]:
 _EXITED = re.compile(r"^Exited \((-?\d+)\)")
 
 
-def row_from_listing(host: str, item: dict[str, Any], color: str | None) -> ContainerRow:
+def row_from_listing(host: str, item: dict[str, Any], color: str | None,
+                     known: ContainerRow | None = None) -> ContainerRow:
     """A `listed` row from one `docker ps` entry: shown at once while the engine is asked
-    for the rest (an inspect per container, a round trip each over SSH)."""
+    for the rest (an inspect per container, a round trip each over SSH). `known`: the row an
+    earlier inspect made, whose restart count and start time it keeps until the next one."""
     state, health = listed_state(item)
     code = _EXITED.match(item.get("Status") or "")
+    if known is not None and health is None and state == known.state:
+        health = known.health  # a listing shows no health for a stopped container
     return ContainerRow(
         host=host,
         id=str(item.get("Id") or "?")[:12],
@@ -140,8 +150,8 @@ def row_from_listing(host: str, item: dict[str, Any], color: str | None) -> Cont
         color=color and one_line(color),
         state=state,
         health=health,
-        restart_count=0,
-        started_at=None,
+        restart_count=known.restart_count if known else 0,
+        started_at=known.started_at if known else None,
         image=one_line(item.get("Image") or "?"),
         exit_code=int(code.group(1)) if code and state != "running" else None,
         listed=True,
