@@ -127,15 +127,22 @@ async def test_rows_show_from_the_listing_then_fill_in(container_factory: Any) -
         await watcher.close()
 
 
+def _one_container_at(container_factory: Any, version: str, **config: Any) -> EngineWatcher:
+    """A started watcher of one new container that speaks API `version` first."""
+    container_factory("sleep 600", name="web")
+    watcher = EngineWatcher("local", ContainersConfig(
+        labels=(f"{TEST_LABEL}.run={container_factory.run_id}",), reconcile_interval=5,
+        timeout=5, **config), lambda: None)
+    watcher.api_version = version
+    watcher.start()
+    return watcher
+
+
 @pytest.mark.docker
 async def test_an_engine_refusing_the_api_version_is_asked_its_own(
         container_factory: Any) -> None:
-    container_factory("sleep 600", name="web")
-    config = ContainersConfig(labels=(f"{TEST_LABEL}.run={container_factory.run_id}",),
-                              stats=False, reconcile_interval=5, timeout=5)
-    watcher = EngineWatcher("local", config, lambda: None)
-    watcher.api_version = "1.99"  # no engine speaks it: 400 "client version 1.99 is too new"
-    watcher.start()
+    # no engine speaks 1.99: 400 "client version 1.99 is too new"
+    watcher = _one_container_at(container_factory, "1.99", stats=False)
     try:
         await eventually(lambda: len(watcher.rows) == 1 and watcher.complete, what="the row")
         assert watcher.api_version != "1.99" and watcher.reconnects == 0
@@ -147,12 +154,8 @@ async def test_an_engine_refusing_the_api_version_is_asked_its_own(
 @pytest.mark.docker
 async def test_an_engine_below_api_1_41_gets_stats_without_one_shot(
         container_factory: Any) -> None:
-    container_factory("sleep 600", name="web")
-    config = ContainersConfig(labels=(f"{TEST_LABEL}.run={container_factory.run_id}",),
-                              stats_interval=0.5, reconcile_interval=5, timeout=5)
-    watcher = EngineWatcher("local", config, lambda: None)
-    watcher.api_version = "1.40"  # as negotiated with Engine 19.03: one_shot is 1.41's
-    watcher.start()
+    # 1.40, as negotiated with Engine 19.03: one_shot is 1.41's
+    watcher = _one_container_at(container_factory, "1.40", stats_interval=0.5)
     try:
         await eventually(lambda: any(r.mem_bytes for r in watcher.rows.values()),
                          timeout=15, what="stats read")
