@@ -89,12 +89,12 @@ def wait_ready(name: str, proc: subprocess.Popen[bytes], log: Path, ready: Calla
         raise
 
 
-def terminate(proc: subprocess.Popen[bytes] | None) -> None:
-    """End a daemon: SIGTERM, then SIGKILL after 5 s."""
+def terminate(proc: subprocess.Popen[bytes] | None, grace: float = 5) -> None:
+    """End a daemon: SIGTERM, then SIGKILL after `grace` seconds."""
     if proc is not None and proc.poll() is None:
         proc.terminate()
         try:
-            proc.wait(5)
+            proc.wait(grace)
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(5)

@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.infra.common import free_port, is_root, require, wait_until
+from tests.infra.common import free_port, is_root, require, terminate, wait_until
 from tests.infra.docker import FIXTURE_IMAGE, daemon_env
 from tests.swarm.conftest import docker
 
@@ -73,13 +73,7 @@ def _ours(root: str) -> list[int]:
 
 
 def _stop(proc: subprocess.Popen[bytes], root: str) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(8)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
+    terminate(proc, grace=8)
     for pid in _ours(root):
         if pid != os.getpid():
             with contextlib.suppress(ProcessLookupError):
