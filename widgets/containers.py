@@ -305,7 +305,7 @@ class ContainersPanel(Vertical):
             state.append(f" ({row.exit_code})")
         cpu = stepped_cpu(row.cpu_pct)
         mem = stepped_bytes(row.mem_bytes)
-        restarts = Text("…" if row.listed else str(row.restart_count),  # … not read yet
+        restarts = Text("…" if row.never_inspected else str(row.restart_count),  # not read
                         style="bold yellow" if row.restart_count else dim, justify="right")
         return (
             Text(row.host, style=dim),

@@ -266,7 +266,7 @@ def _container_trouble(row: ContainerRow, now: dt.datetime) -> str | None:
         code = f" (exit {row.exit_code})" if row.exit_code is not None else ""
         return f"{row.state}{code}"
     if row.state == "restarting":
-        return f"restarting (restarts: {'…' if row.listed else row.restart_count})"
+        return f"restarting (restarts: {'…' if row.never_inspected else row.restart_count})"
     if row.state == "running" and row.restart_count and row.started_at is not None:
         up = (now - row.started_at).total_seconds()
         if up < JUST_RESTARTED:  # RestartCount counts the restart policy's restarts only
