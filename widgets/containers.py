@@ -29,7 +29,7 @@ from tui.core.docker_model import ContainerRow, ContainersSnapshot, stepped_byte
 from widgets.container_groups import Grouping, summary_host, summary_key
 from widgets.container_groups import status_line as fleet_status_line
 from widgets.steady import SteadyStatic
-from widgets.table_cells import forget_rows
+from widgets.table_cells import forget_cells
 
 COLUMNS = ("host", "name", "color", "state", "health", "restarts", "uptime", "image", "cpu",
            "mem")
@@ -149,7 +149,7 @@ class ContainersTable(DataTable[Text]):
             self._update_count += 1  # every render cache is keyed by it
             self.refresh()
             return
-        forget_rows(self, {key for key, _column, _value in changed})  # the others are reused
+        forget_cells(self, [(key, column) for key, column, _value in changed])  # only these
         for key, column, _value in changed:
             self.refresh_coordinate(Coordinate(self.get_row_index(key),
                                                self.get_column_index(column)))

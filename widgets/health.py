@@ -17,7 +17,7 @@ from textual.widgets import DataTable
 from tui.core.latency import FAILED, sparkline
 from tui.core.state_text import maintenance_text, state_text
 from tui.core.views import HealthRow
-from widgets.table_cells import forget_rows
+from widgets.table_cells import forget_cells
 
 COLUMNS = ("state", "service", "color", "latency", "history", "build", "age", "reason")
 NARROW = tuple(c for c in COLUMNS if c not in ("color", "history"))
@@ -117,7 +117,7 @@ class HealthPanel(DataTable):
             self.update_cell(key, column, value, update_width=True)
             return
         self._data[key][column] = value  # what update_cell does, without its full refresh
-        forget_rows(self, [key])  # not every row's rendered lines: only this one's
+        forget_cells(self, [(key, column)])  # not every row's rendered lines: this cell's
         self.refresh_coordinate(Coordinate(self.get_row_index(key),
                                            self.get_column_index(column)))
 

@@ -12,13 +12,24 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from textual.widgets import DataTable
-from textual.widgets.data_table import RowKey
+from textual.widgets.data_table import ColumnKey, RowKey
 
 
-def forget_rows(table: DataTable, rows: Iterable[RowKey | str]) -> None:
+def forget_cells(table: DataTable, cells: Iterable[tuple[RowKey | str, ColumnKey | str]]
+                 ) -> None:
+    """`forget_rows` for the rows of `cells`, keeping the rendered cells that did not change:
+    the rows' lines are put together again from one new cell and the others' renders."""
+    changed = {(RowKey(r) if isinstance(r, str) else r, ColumnKey(c) if isinstance(c, str) else c)
+               for r, c in cells}
+    forget_rows(table, {row for row, _ in changed}, changed)
+
+
+def forget_rows(table: DataTable, rows: Iterable[RowKey | str],
+                cells: set[tuple[RowKey, ColumnKey]] | None = None) -> None:
     """Forget what the table rendered for `rows` (their cells' data was set in place, the
     column widths unchanged); the caller then refreshes the cells' regions. On a Textual
-    whose caches are not the ones known here, every row is forgotten (`_update_count`)."""
+    whose caches are not the ones known here, every row is forgotten (`_update_count`).
+    `cells`: of those rows' rendered cells, forget only these."""
     keys = {row if isinstance(row, RowKey) else RowKey(row) for row in rows}
     caches = ("_cell_render_cache", "_row_render_cache", "_row_renderable_cache", "_line_cache")
     if not keys or not all(hasattr(table, name) for name in (*caches, "_y_offsets")):
@@ -27,7 +38,10 @@ def forget_rows(table: DataTable, rows: Iterable[RowKey | str]) -> None:
     indices = {table.get_row_index(key) for key in keys}
     header = table.header_height if table.show_header else 0
     lines = {header + y for y, (key, _) in enumerate(table._y_offsets) if key in keys}
-    for cache, wanted in ((table._cell_render_cache, lambda k: k[0] in keys),
+    def cell_changed(k: tuple) -> bool:
+        return k[0] in keys if cells is None else (k[0], k[1]) in cells
+
+    for cache, wanted in ((table._cell_render_cache, cell_changed),
                           (table._row_render_cache, lambda k: k[0] in keys),
                           (table._row_renderable_cache, lambda k: k[1] in indices),
                           (table._line_cache, lambda k: k[0] in lines)):

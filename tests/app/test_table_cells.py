@@ -8,7 +8,7 @@ from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 
 from tests.app.screen import screen_text
-from widgets.table_cells import forget_rows
+from widgets.table_cells import forget_cells, forget_rows
 
 
 class Table(App[None]):
@@ -44,4 +44,30 @@ async def test_one_row_rendered_again() -> None:
         await pilot.pause()
         assert " ".join(screen_text(app).split("\n")[4].split()) == "c03 6m"
         assert set(rendered) == {"c03"}, rendered
+        assert " ".join(screen_text(app).split("\n")[5].split()) == "c04 5m"
+
+
+
+async def test_one_cell_rendered_again() -> None:
+    """forget_cells: of the row's rendered cells only the changed one is forgotten; the row's
+    line is put together again from it and the cached others."""
+    app = Table()
+    async with app.run_test(size=(40, 24)) as pilot:
+        table = app.query_one(DataTable)
+        await pilot.pause()
+        table.refresh()
+        await pilot.pause()
+
+        def cached() -> set[str]:
+            return {k[1].value for k in table._cell_render_cache.keys()  # noqa: SIM118
+                    if k[0].value == "c03"}
+
+        name, uptime = (c.key for c in table.ordered_columns)
+        assert cached() == {name.value, uptime.value}
+        table._data["c03"][uptime] = Text("6m")
+        forget_cells(table, [("c03", uptime)])
+        assert cached() == {name.value}
+        table.refresh()
+        await pilot.pause()
+        assert " ".join(screen_text(app).split("\n")[4].split()) == "c03 6m"
         assert " ".join(screen_text(app).split("\n")[5].split()) == "c04 5m"
