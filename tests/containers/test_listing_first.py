@@ -162,3 +162,29 @@ async def test_an_engine_below_api_1_41_gets_stats_without_one_shot(
         assert watcher.reconnects == 0 and watcher.status.reachable
     finally:
         await watcher.close()
+
+
+def test_warroom_status_says_when_an_inspect_did_not_answer_in_time() -> None:
+    """At `warroom status`'s deadline a row may still be only listed: the text and --json say
+    its restart count and uptime are unknown, not 0 and '-'."""
+    import io
+
+    from rich.console import Console
+
+    from tui.cli import status, status_json
+    from tui.core.config import parse_config
+    from tui.core.docker_model import STORE_KIND
+    from tui.core.store import Store
+
+    config = parse_config('[environment]\nname = "t"\n[containers]\n', env={})
+    up = row_from_listing("local", {**LISTED, "State": "running", "Status": "Up 2 hours"},
+                          None)
+    store = Store()
+    store.put(STORE_KIND, ContainersSnapshot((up,), (EngineStatus("local", True, utcnow()),),
+                                             utcnow()), 60)
+    out = io.StringIO()
+    status._containers(Console(file=out, width=200), config, store)
+    assert "not inspected in time: restarts and uptime unknown" in out.getvalue()
+    assert "up -" not in out.getvalue()
+    (row,) = status_json._containers(config, store, None)["rows"]
+    assert row["inspected"] is False and row["restart_count"] is None

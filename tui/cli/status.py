@@ -257,7 +257,9 @@ def _containers(console: Console, config: Config, store: Store) -> None:
     now = utcnow()
     for row in value.rows:
         name = f"{row.host}/{row.name}" if multi or row.host != "local" else row.name
-        detail = [f"up {row.uptime(now)}"] if row.state == "running" else []
+        detail = [f"up {row.uptime(now)}"] if row.state == "running" and not row.listed else []
+        if row.listed:  # listed by the engine, its inspect not answered before the deadline
+            detail.append("not inspected in time: restarts and uptime unknown")
         if row.exit_code is not None and row.state != "running":
             detail.append(f"exit {row.exit_code}")
         if row.health:

@@ -118,8 +118,10 @@ def _containers(config: Config, store: Store, live: str | None) -> dict[str, Any
         ],
         "rows": [
             {"host": r.host, "name": r.name, "id": r.id, "color": r.color, "state": r.state,
-             "health": r.health, "exit_code": r.exit_code, "restart_count": r.restart_count,
-             "started_at": _iso(r.started_at), "image": r.image,
+             "health": r.health, "exit_code": r.exit_code,
+             # None: the engine listed it but its inspect did not answer in time
+             "restart_count": None if r.never_inspected else r.restart_count,
+             "started_at": _iso(r.started_at), "image": r.image, "inspected": not r.listed,
              "critical": container_is_critical(config, r, live)}
             for r in value.rows
         ],
