@@ -15,10 +15,8 @@ from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets._toast import ToastRack
 
 from tui.core.config import Config
 from tui.core.logline import LogLine
@@ -301,20 +299,7 @@ class WarroomApp(KeyOrderMixin, ToastsMixin, ScreenshotMixin, PanesMixin, HelpMi
         self.incident_tick(now)
         self._dirty = True  # ages move on
         self._render_panels(now)
-        self._reap_toast_holders()
-
-    def _reap_toast_holders(self) -> None:
-        """Textual's ToastRack removes a toast reaped by a later notify() but not its
-        ToastHolder: one empty widget (and its task) is left per such toast, forever (found
-        by benchmarks/bench_soak.py). Remove holders found empty on two ticks in a row."""
-        empty = set()
-        for screen in self.screen_stack:
-            with contextlib.suppress(NoMatches):
-                rack = screen.get_child_by_type(ToastRack)
-                empty.update(holder for holder in rack.children if not holder.children)
-        for holder in empty & getattr(self, "_empty_toast_holders", set()):
-            holder.remove()
-        self._empty_toast_holders = empty
+        self.reap_toasts()
 
     def on_screen_resume(self) -> None:
         self._render_panels()

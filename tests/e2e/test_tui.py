@@ -207,7 +207,10 @@ def test_note_appears_in_timeline_and_journal_and_resize_keeps_screen_intact(
         else:
             ready = has_all(" 1 over", "e2e-n1")  # names cut when they do not fit
         screen = wait_screen(tui, lambda s, r=ready: r(s) and health_ready(s)
-                             and "note saved" not in s,  # the toast lies over the footer 3 s
+                             and "note saved" not in s  # the toast lies over the footer 3 s
+                             # the whole frame written: a 200x60 frame is written in parts (a
+                             # capture in between once showed its top half, then blank lines)
+                             and "palette" in s.rstrip("\n").split("\n")[-1],
                              f"the layout at {width}x{height}")
         assert_intact(screen, width, height)
 

@@ -10,7 +10,12 @@ sentence is never shown twice at once; informational toasts last `MAX_TIMEOUT` s
 
 from __future__ import annotations
 
+import contextlib
+
+from textual.css.query import NoMatches
 from textual.notifications import Notify
+from textual.widget import Widget
+from textual.widgets._toast import Toast, ToastRack
 
 from tui.features.base import WarroomBase
 
@@ -41,3 +46,42 @@ class ToastsMixin(WarroomBase):
             self._unnotify(old, refresh=False)
         self._notifications.add(new)
         self._refresh_notifications()
+
+    def reap_toasts(self) -> None:
+        """Every second: take down what Textual's toasts leave behind.
+
+        - A toast whose time is up (by a second) but still mounted: its timer never fired (it
+          was mounted on a dialog's screen that closed, and the screen below got a toast of
+          its own for it) — seen in CI as a "wrote …" toast over the footer for 20 s+. It is
+          forgotten and removed, and the screen repainted where it was.
+        - The last toast gone, the screen is repainted once.
+        - Textual's ToastRack removes a toast reaped by a later notify() but not its
+          ToastHolder: one empty widget (and its task) per such toast, forever (found by
+          benchmarks/bench_soak.py). Holders found empty on two ticks in a row are removed.
+        """
+        empty: set[Widget] = set()
+        stale, shown = False, 0
+        for screen in self.screen_stack:
+            with contextlib.suppress(NoMatches):
+                rack = screen.get_child_by_type(ToastRack)
+                for toast in rack.query(Toast):
+                    shown += 1
+                    if toast._notification.time_left < -1.0:
+                        self._unnotify(toast._notification, refresh=False)
+                        toast.remove()
+                        stale = True
+                empty.update(holder for holder in rack.children if not holder.children)
+        # the last toast gone: the screen is painted again where it was (a toast's text was
+        # seen to stay on a terminal in CI; a full repaint of 80x24 is ~2 KB, once)
+        gone = shown == 0 and getattr(self, "_toasts_shown", 0) > 0
+        self._toasts_shown = shown
+        for holder in empty & getattr(self, "_empty_toast_holders", set()):
+            holder.remove()
+        self._empty_toast_holders = empty
+        expired = [n for n in self._notifications if n.time_left < -1.0]
+        for notification in expired:
+            self._unnotify(notification, refresh=False)
+        if stale or expired:
+            self._refresh_notifications()
+        if stale or expired or gone:
+            self.screen.refresh()
