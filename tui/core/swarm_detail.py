@@ -29,22 +29,12 @@ from tui.core.container_detail import (
     _when,
 )
 from tui.core.docker_model import parse_time, stepped_duration
-from tui.core.swarm import SwarmService, image_parts, node_names
+from tui.core.swarm import SwarmService, SwarmTask, image_parts, node_names
 
 MAX_TASKS = 20
 """Recent tasks listed (newest first), whatever their state."""
 MAX_CONSTRAINTS = 16
 TAIL_LINES = 200
-
-
-@dataclass(frozen=True, slots=True)
-class TaskRow:
-    slot: str
-    node: str
-    desired: str
-    state: str
-    error: str
-    at: dt.datetime | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +61,7 @@ class ServiceDetail:
     ports: tuple[str, ...]
     constraints: tuple[str, ...]
     restart_policy: str
-    tasks: tuple[TaskRow, ...]
+    tasks: tuple[SwarmTask, ...]
     tasks_total: int
 
     def sections(self, now: dt.datetime) -> list[Section]:
@@ -142,7 +132,7 @@ def _restart(policy: Mapping[str, Any]) -> str:
 
 
 def _tasks(tasks: list[Mapping[str, Any]], mode: str, nodes: Mapping[str, str]
-           ) -> tuple[tuple[TaskRow, ...], int]:
+           ) -> tuple[tuple[SwarmTask, ...], int]:
     """Every recent task (not only failing ones), newest first, bounded."""
     rows = []
     for task in tasks:
@@ -152,7 +142,7 @@ def _tasks(tasks: list[Mapping[str, Any]], mode: str, nodes: Mapping[str, str]
         if not error and status.get("State") in ("failed", "rejected"):
             error = status.get("Message") or ""
         slot = str(task.get("Slot") or "") if mode == "replicated" else "·"
-        rows.append(TaskRow(_s(slot, 8), _s(node, 32), _s(task.get("DesiredState"), 20),
+        rows.append(SwarmTask(_s(slot, 8), _s(node, 32), _s(task.get("DesiredState"), 20),
                             _s(status.get("State"), 20), _s(error, 200),
                             parse_time(status.get("Timestamp") or task.get("CreatedAt"))))
     rows.sort(key=lambda t: t.at.timestamp() if t.at else 0.0, reverse=True)
