@@ -12,8 +12,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import os
-import re
-import time
 from collections.abc import Awaitable, Iterator
 from functools import partial
 from pathlib import Path
@@ -21,12 +19,13 @@ from pathlib import Path
 from textual.widget import Widget
 
 from tui.core.config.logs import LogsConfig
-from tui.core.container_detail import TAIL_LINES, tail_lines
+from tui.core.container_detail import TAIL_LINES
 from tui.core.container_events import ContainerWatch
 from tui.core.docker_model import STORE_KIND, ContainerRow, ContainersSnapshot
 from tui.core.logline import LogLine
 from tui.core.model import utcnow
 from tui.features.base import WarroomBase
+from tui.features.detail_tail import show_tail
 from tui.features.messages import LogLines
 from tui.screens.confirm import ConfirmResult, ConfirmScreen
 from tui.screens.container_detail import ContainerDetailScreen
@@ -198,17 +197,9 @@ class ContainersLogsMixin(WarroomBase):
         await self._inspect_into(screen, row.host, row.name)
         if followed or probe is None:
             return
-        logs = self.config.logs or LogsConfig()
-        try:
-            pairs = await probe.tail(row.host, row.name, TAIL_LINES)
-        except Exception as exc:
-            screen.add_log_lines([], note=f"no logs: {exc}")
-            return
-        stamp = time.strftime("%H:%M:%S", time.gmtime())
-        screen.add_log_lines(
-            tail_lines(pairs, row.name[:32], re.compile(logs.error_pattern),
-                       re.compile(logs.warn_pattern)),
-            note=f"last {len(pairs)} lines at {stamp} UTC (not followed: no [[logs.sources]])")
+        await show_tail(screen, self.config.logs, probe.tail(row.host, row.name, TAIL_LINES),
+                        lambda text: (row.name[:32], text),
+                        "{} (not followed: no [[logs.sources]])")
 
     # -- logs ------------------------------------------------------------------------------------
     async def save_logs(self, lines: list[LogLine]) -> str:

@@ -10,16 +10,14 @@ or failure is also said on the open detail's progress line.
 
 from __future__ import annotations
 
-import re
-import time
 from collections.abc import Awaitable
 from functools import partial
 
 from tui.core.config.logs import LogsConfig
-from tui.core.container_detail import tail_lines
 from tui.core.swarm import SwarmService, snapshot
 from tui.core.swarm_detail import TAIL_LINES
 from tui.features.base import WarroomBase
+from tui.features.detail_tail import show_tail
 from tui.screens.swarm_detail import ServiceDetailScreen
 from widgets.swarm import SwarmPanel
 
@@ -95,20 +93,14 @@ class SwarmDetailMixin(WarroomBase):
         probe = self.monitor.swarm
         if followed or probe is None:
             return
-        logs = self.config.logs or LogsConfig()
-        try:
-            pairs = await probe.service_tail(service.host, service.name, TAIL_LINES)
-        except Exception as exc:
-            screen.add_log_lines([], note=f"no logs: {exc}")
-            return
-        stamp = time.strftime("%H:%M:%S", time.gmtime())
-        error, warn = re.compile(logs.error_pattern), re.compile(logs.warn_pattern)
-        lines = []
-        for when, text in pairs:  # "web.2 text": the task is the line's source, as tailed
-            task, _, rest = text.partition(" ")
-            lines += tail_lines([(when, rest)], task[:40], error, warn)
-        screen.add_log_lines(lines, note=f"service logs: last {len(pairs)} lines at "
-                                         f"{stamp} UTC (not followed)")
+
+        def task(text: str) -> tuple[str, str]:  # "web.2 text": the task is its source
+            name, _, rest = text.partition(" ")
+            return name[:40], rest
+
+        await show_tail(screen, self.config.logs,
+                        probe.service_tail(service.host, service.name, TAIL_LINES), task,
+                        "service logs: {} (not followed)")
 
     async def _told_service(self, service: SwarmService, action: str, call: Awaitable[str]
                             ) -> str:

@@ -121,9 +121,32 @@ class DetailScreen(WarroomModal[None]):
                 yield self._logs
             yield Static(self.keys_hint(), id="detail-keys", markup=False)
 
+    ACTIONS_HINT = ""
+    """The subject's action keys, put before the common keys while actions are enabled."""
+    actions_enabled = False
+    GONE = "it is no longer listed"
+    """What a key of an action says once the subject is gone."""
+
     def keys_hint(self) -> Text:
-        return Text("Esc close · Tab sections/logs · logs: f follow  w wrap  / filter  "
+        hint = Text("Esc close · Tab sections/logs · logs: f follow  w wrap  / filter  "
                     "e/E errors  t time  s save", style="dim")
+        if self.actions_enabled and self.ACTIONS_HINT:
+            hint = Text(f"{self.ACTIONS_HINT} · ", style="dim") + hint
+        return hint
+
+    def may_act(self, subject: Any, disabled: str) -> bool:
+        """Whether an action key on `subject` (None: gone) may ask for its confirmation; if
+        not, why is said in a toast."""
+        if subject is None:
+            why = self.GONE
+        elif not self.actions_enabled:
+            why = disabled
+        elif self.in_progress:
+            why = f"{self.progress.action} still in progress"
+        else:
+            return True
+        self.notify(why, severity="warning")
+        return False
 
     def on_mount(self) -> None:
         self._logs.border_title = "Logs"
@@ -258,6 +281,8 @@ class ContainerDetailScreen(DetailScreen):
         Binding("T", "container('start')", "Start", id="detail-start"),
     ]
     LETTER_ACTIONS = frozenset({"container"})
+    ACTIONS_HINT = "R restart  S stop  T start"
+    GONE = "this container is no longer watched"
 
     def __init__(self, row: ContainerRow, lookup: Callable[[], ContainerRow | None], *,
                  actions: bool = True, capacity: int = 10_000, max_line: int = 2_000,
@@ -273,25 +298,11 @@ class ContainerDetailScreen(DetailScreen):
         self.row = self.lookup()
         return live_section(self.row, now)
 
-    def keys_hint(self) -> Text:
-        hint = super().keys_hint()
-        if self.actions_enabled:
-            hint = Text("R restart  S stop  T start · ", style="dim") + hint
-        return hint
-
     # -- actions ----------------------------------------------------------------------------
     def action_container(self, action: str) -> None:
         row = self.lookup()
-        if row is None:
-            self.notify("this container is no longer watched", severity="warning")
-            return
-        if not self.actions_enabled:
-            self.notify("container actions are disabled in the config", severity="warning")
-            return
-        if self.in_progress:
-            self.notify(f"{self.progress.action} still in progress", severity="warning")
-            return
-        self.post_message(ContainersPanel.ActionRequested(row, action))
+        if self.may_act(row, "container actions are disabled in the config"):
+            self.post_message(ContainersPanel.ActionRequested(row, action))
 
     def begin_action(self, action: str, clock: Callable[[], float] = time.monotonic) -> None:
         """The action was confirmed and is under way: show its progress until the engine

@@ -37,6 +37,8 @@ class ServiceDetailScreen(DetailScreen):
         Binding("C", "service('scale')", "Scale", id="detail-scale"),
     ]
     LETTER_ACTIONS = frozenset({"service"})
+    ACTIONS_HINT = "U rollback  R restart  C scale"
+    GONE = "this service is no longer listed"
 
     def __init__(self, service: SwarmService, lookup: Callable[[], SwarmService | None], *,
                  actions: bool = True, capacity: int = 10_000, max_line: int = 2_000,
@@ -64,26 +66,11 @@ class ServiceDetailScreen(DetailScreen):
         self.service = self.lookup()
         return live_section(self.service, now)
 
-    def keys_hint(self) -> Text:
-        hint = super().keys_hint()
-        if self.actions_enabled:
-            hint = Text("U rollback  R restart  C scale · ", style="dim") + hint
-        return hint
-
     # -- actions ----------------------------------------------------------------------------
     def action_service(self, action: str) -> None:
         service = self.lookup()
-        if service is None:
-            self.notify("this service is no longer listed", severity="warning")
-            return
-        if not self.actions_enabled:
-            self.notify("swarm actions are disabled in the config", severity="warning")
-            return
-        if self.in_progress:
-            assert self.progress is not None
-            self.notify(f"{self.progress.action} still in progress", severity="warning")
-            return
-        self.post_message(SwarmPanel.ActionRequested(service, action))
+        if self.may_act(service, "swarm actions are disabled in the config"):
+            self.post_message(SwarmPanel.ActionRequested(service, action))
 
     def begin_action(self, action: str, replicas: int | None = None,
                      clock: Callable[[], float] = time.monotonic) -> None:
