@@ -145,19 +145,19 @@ class EngineSession:
     async def call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Run a blocking SDK call in this watcher's pool, bounded by the client timeout (an
         engine refusing the API version is asked its own, once, and the call made again)."""
-        loop = asyncio.get_running_loop()
-        for attempt in (1, 2):
-            self.api_calls += 1
-            future = loop.run_in_executor(self._pool, lambda: fn(*args, **kwargs))
-            try:
-                return await asyncio.wait_for(future, self.timeout + 2)
-            except Exception as exc:
-                if attempt == 2 or self._api is None or not version_refused(exc):
-                    raise
-                self.api_calls += 1
-                await asyncio.wait_for(loop.run_in_executor(
-                    self._pool, self._negotiate, self._api), self.timeout + 2)
-        raise AssertionError("unreachable")
+        try:
+            return await self._in_pool(lambda: fn(*args, **kwargs))
+        except Exception as exc:
+            api = self._api
+            if api is None or not version_refused(exc):
+                raise
+        await self._in_pool(lambda: self._negotiate(api))
+        return await self._in_pool(lambda: fn(*args, **kwargs))
+
+    async def _in_pool(self, call: Callable[[], Any]) -> Any:
+        self.api_calls += 1
+        future = asyncio.get_running_loop().run_in_executor(self._pool, call)
+        return await asyncio.wait_for(future, self.timeout + 2)
 
     def _negotiate(self, api: Any) -> None:
         """Ask the engine its API version and use it from now on (also after reconnects)."""

@@ -38,7 +38,7 @@ class ContainerWatch:
             host = engine.host
             if host in listed_before:
                 continue
-            rows = [row for row in snapshot.rows if row.host == host]
+            rows = [row for row in snapshot.rows if row.host == host] if engine.reachable else []
             if engine.reachable and not any(row.listed for row in rows):
                 # the baseline once every row is inspected (a listed row's restart count,
                 # start time and stopped health are not read yet)
