@@ -46,6 +46,7 @@ from tui.features.swarm import SwarmMixin
 from tui.features.toasts import ToastsMixin
 from tui.palette import WarroomCommands
 from widgets.actions import ActionsPanel
+from widgets.band_compositor import band_compositor
 from widgets.color import ColorPanel
 from widgets.footer import KeysFooter
 from widgets.header import Banner
@@ -88,6 +89,10 @@ class WarroomScreen(Screen[None]):
 
     AUTO_FOCUS = "HealthPanel"
     _resumed = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._compositor = band_compositor()  # partial updates render only changed lines
 
     def _on_screen_resume(self, event: events.ScreenResume) -> None:
         # Textual restyles the whole screen on every resume; on the first one every widget
