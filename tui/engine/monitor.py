@@ -138,7 +138,7 @@ class Monitor:
     def _maintenance_job(self, probe: MaintenanceProbe) -> Job:
         m = self.config.maintenance
         assert m is not None
-        interval = self.config.interval(m.interval)
+        interval = m.command_interval(self.config.defaults.interval)
         timeout = self.config.timeout(m.timeout)
         stale = self.config.stale_after(None, interval, timeout)
         return self._reading_job(MAINTENANCE, interval, timeout, stale, probe.probe,

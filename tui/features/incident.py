@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from tui.core.alerts import alerts_view
 from tui.core.incident import Declaration, IncidentError, Incidents, IncidentState, ops
+from tui.core.incident.export_common import action_result
 from tui.core.incident.signal import FIRING, failing_checks, first_signal
 from tui.core.incident.tracker import ClockView, IncidentTracker, JournalWriter
 from tui.core.journal import Entry
@@ -77,7 +78,10 @@ class IncidentMixin(WarroomBase):
                        timeout=20)
 
     def incident_poll(self) -> None:
-        if self.incident_tracker.poll():
+        new = self.incident_tracker.poll()
+        if new:
+            if any(action_result(e) for e in new):  # this war room's or a pairing one's:
+                self.monitor.scheduler.refresh_now()  # what it changed is read again now
             self._incident_render()
 
     def _incident_render(self) -> None:

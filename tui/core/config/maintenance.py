@@ -24,6 +24,13 @@ from .convert import check
 if TYPE_CHECKING:
     from .actions import Action
 
+COMMAND_INTERVAL = 10.0
+"""Default seconds between runs of the maintenance status command. It forks a script (the
+runbook's reads the database flag under sudo) to learn what changes only when someone runs
+the switch: warroom runs it again at once after every action that refreshes (its own, or
+another war room's on the same journal), and the services' answers, read at their own
+interval, say "maintenance" sooner still."""
+
 
 @dataclass(frozen=True)
 class MaintenanceConfig:
@@ -41,7 +48,12 @@ class MaintenanceConfig:
     pattern: str | None = field(default=None, metadata=check(checks.regex))
     """Output matching this means ON; a named group `since` is read as an ISO time."""
     interval: float | None = field(default=None, metadata=check(checks.positive))
+    """Seconds between runs of the status command; default `COMMAND_INTERVAL` (or the
+    services' interval when longer)."""
     timeout: float | None = field(default=None, metadata=check(checks.positive))
+
+    def command_interval(self, services_interval: float) -> float:
+        return self.interval or max(services_interval, COMMAND_INTERVAL)
 
     @property
     def has_command(self) -> bool:
