@@ -382,6 +382,9 @@ def main() -> int:
     p.add_argument("--only", default="", help="comma-separated scenarios (a,b,c,d)")
     p.add_argument("--at", default="",
                    help="measure warroom as committed at these revisions (comma-separated)")
+    p.add_argument("--settle", type=float, default=3.0,
+                   help="seconds the containers run before the first window (uptimes under a "
+                        "minute step every 10 s; `--only b` A/B runs want 70)")
     p.add_argument("--dump", type=Path, help="write each window's raw byte stream here")
     args = p.parse_args()
     only = set(filter(None, args.only.split(","))) or \
@@ -423,7 +426,7 @@ def main() -> int:
     try:
         if only & {"a", "b"}:
             with containers(client, run_id, "idle") as made:
-                time.sleep(3)
+                time.sleep(max(3.0, args.settle))
                 if "a" in only:
                     args.tag = "a"
                     print("a. 20 idle containers", file=sys.stderr)

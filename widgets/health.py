@@ -78,6 +78,8 @@ class HealthPanel(DataTable):
         self._spark = 0
         self._subtitle: str | None = None
         self._shown: tuple[list[HealthRow], bool] | None = None
+        self._made: dict[str, tuple[tuple[HealthRow, tuple[str, ...], int],
+                                    tuple[Text, ...]]] = {}
 
     def show(self, rows: list[HealthRow], narrow: bool = False) -> None:
         """Render `rows`; `narrow` drops the color column (the color panel shows it) and the
@@ -93,13 +95,15 @@ class HealthPanel(DataTable):
                 self.add_column(name.upper(), key=name,
                                 width=spark if name == "history" else None)
             self._columns, self._spark, self._keys = columns, spark, []
-        cells = {row.key: self._cells(row, columns, spark) for row in rows}
+        cells = {row.key: self._cells_of(row, columns, spark) for row in rows}
         keys = [row.key for row in rows]
         if keys != self._keys:
             self.clear()
             for key in keys:
                 self.add_row(*cells[key], key=key)
             self._keys = keys
+            # rows come and go with the services' answers (dependencies): keep only these
+            self._made = {k: v for k, v in self._made.items() if k in cells}
         else:
             for key in keys:
                 for column, value in zip(columns, cells[key], strict=True):
@@ -109,6 +113,18 @@ class HealthPanel(DataTable):
         subtitle = summary(rows)
         if subtitle != self._subtitle:  # setting a border title always repaints the panel
             self.border_subtitle = self._subtitle = subtitle
+
+    def _cells_of(self, row: HealthRow, columns: tuple[str, ...], spark: int
+                  ) -> tuple[Text, ...]:
+        """The row's cells, built again only when the row (or the columns) changed: most
+        renders (every second, every probe result) find most rows as they were."""
+        made = (row, columns, spark)
+        kept = self._made.get(row.key)
+        if kept is not None and kept[0] == made:
+            return kept[1]
+        cells = self._cells(row, columns, spark)
+        self._made[row.key] = (made, cells)
+        return cells
 
     def _update(self, key: str, column: str, old: Text, value: Text) -> None:
         """Replace one cell: repaint only that cell when its width stays (the column's width

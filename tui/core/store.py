@@ -47,6 +47,8 @@ class Store:
         self._listeners: list[Listener] = []
         self._transition_listeners: list[TransitionListener] = []
         self._color_listeners: list[ColorListener] = []
+        self.version = 0
+        """Counts changes: a reader that saw the same version has nothing new to read."""
 
     # -- subscriptions -------------------------------------------------------------------
     def subscribe(self, listener: Listener) -> Callable[[], None]:
@@ -68,6 +70,7 @@ class Store:
         self._color_listeners.append(listener)
 
     def _changed(self, kind: str) -> None:
+        self.version += 1
         for listener in list(self._listeners):
             listener(kind)
 

@@ -1,8 +1,8 @@
 """The runbook pane in the app: composed when `[runbooks]` is configured.
 
-Files are (re)read in a thread worker: at mount and whenever a stat says one changed (every
-RELOAD s; a file that changes or disappears while shown is reloaded — ticks are matched by step
-text, so they stay; a file gone keeps its last version on screen, said in the status line).
+Files are stat'ed (and re-read when one changed) in a thread: at mount and every RELOAD s (a
+file that changes or disappears while shown is reloaded — ticks are matched by step text, so
+they stay; a file gone keeps its last version on screen, said in the status line).
 `space` journals a tick or untick (kind "step") in the open incident's journal through the
 app's JournalWriter — written ahead and fsynced like a note. With no incident open nothing
 is journaled: the pane says to declare first (`i`), as a checklist outside an incident has
@@ -15,7 +15,9 @@ allows). Nothing written in a runbook is ever run.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -31,6 +33,9 @@ RELOAD = 1.0
 """Seconds between stats of the runbook files (and re-evaluations of linked preflights)."""
 MAX_NAME = 64
 """Characters of an unknown marker name shown (the parser already bounds and filters it)."""
+REPAINT = 5.0
+"""Seconds after which the pane is re-rendered on a reload though neither its files nor the
+store changed (linked preflights that look at the age of a result)."""
 TICKS_POLL = 0.25
 """Seconds between checks of the tracker's entries for ticks from other war rooms."""
 
@@ -52,6 +57,9 @@ class RunbookMixin(WarroomBase):
     _runbook_seen: tuple[object, ...] = ()
     _runbook_pending: dict[TickKey, bool]
     _runbook_loading = False
+    _runbook_task: asyncio.Task[None] | None = None
+    _runbook_drawn: tuple[int, float] = (-1, 0.0)
+    """(store version, monotonic time) of the last render after a reload."""
 
     def compose_runbook(self) -> Iterator[Widget]:
         if self.config.runbooks is not None:
@@ -71,19 +79,20 @@ class RunbookMixin(WarroomBase):
         if self._runbook_loading or self._runbook_library is None:
             return
         self._runbook_loading = True
-        self.run_worker(self._runbook_load, thread=True, group="runbook", exit_on_error=False)
+        # a plain task and thread, not a Textual worker: once a second, its state messages
+        # cost more than the stats themselves
+        self._runbook_task = asyncio.create_task(self._runbook_load())
 
-    def _runbook_load(self) -> None:
+    async def _runbook_load(self) -> None:
         library = self._runbook_library
         try:
-            changed = library.refresh() if library is not None else False
+            changed = await asyncio.to_thread(library.refresh) if library is not None else False
         except Exception as exc:  # an unexpected read error: said, never fatal
-            self.call_from_thread(self.notify, f"runbooks: {exc}", severity="error",
-                                  markup=False)
+            self.notify(f"runbooks: {exc}", severity="error", markup=False)
             changed = False
         finally:
             self._runbook_loading = False
-        self.call_from_thread(self._runbook_loaded, changed)
+        self._runbook_loaded(changed)
 
     def _runbook_loaded(self, changed: bool) -> None:
         if changed and self._runbook_library is not None:
@@ -102,7 +111,12 @@ class RunbookMixin(WarroomBase):
             if choice is not None and choice[0] not in names:
                 self._runbook_status = (f"⚠ {choice[0]} is gone from the runbook paths — "
                                         "showing the version read before")
-        self.runbook_render()  # linked preflights move with the store: every RELOAD s
+        # linked preflights move with the store (and with time: every REPAINT s at most)
+        drawn_version, drawn_at = self._runbook_drawn
+        now = time.monotonic()
+        if changed or self.store.version != drawn_version or now - drawn_at >= REPAINT:
+            self._runbook_drawn = (self.store.version, now)
+            self.runbook_render()
 
     def _is_shown(self, name: str) -> bool:
         return self._runbook_choice is not None and self._runbook_choice[0] == name
