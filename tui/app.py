@@ -76,6 +76,11 @@ PANES: tuple[tuple[str, tuple[str, ...]], ...] = (
 """Narrow screens show the health panel and one of these panes (keys 1, 2 ...); wide show all."""
 PANE_OF = {kind: name for name, kinds in PANES for kind in kinds}
 
+RESULTS_BURST = 0.04
+"""Seconds a probe result waits for the others of its round before the panels are rendered:
+checks that share an interval finish within a few ms of each other, and each painted apart
+was a frame of its own (three checks: three renders and three frames every round)."""
+
 FIRST_ROUND_HOLD = 1.0
 """At start the panels show their skeleton ("waiting for the first result") and the results of
 the first round are held until every scheduled probe has answered once, or this many seconds
@@ -154,6 +159,7 @@ class WarroomApp(KeyOrderMixin, ToastsMixin, ScreenshotMixin, PanesMixin, HelpMi
         self.panes: list[str] = []  # the panes composed, in PANES order (set by compose)
         self._pane = ""  # the pane shown on a narrow screen (set by action_pane)
         self._holding = False  # the first round's results are held (see FIRST_ROUND_HOLD)
+        self._burst: asyncio.TimerHandle | None = None  # a render waiting for RESULTS_BURST
         self._held_lines: list[LogLine] = []
         self._held_dropped = 0
 
@@ -245,6 +251,8 @@ class WarroomApp(KeyOrderMixin, ToastsMixin, ScreenshotMixin, PanesMixin, HelpMi
         self._render_panels()
 
     async def on_unmount(self) -> None:
+        if self._burst is not None:
+            self._burst.cancel()
         self._untrap_sigterm()
         await self.actions_close()
         await self.incident_close()
@@ -292,6 +300,11 @@ class WarroomApp(KeyOrderMixin, ToastsMixin, ScreenshotMixin, PanesMixin, HelpMi
             if all(job.rounds for job in self.monitor.scheduler.jobs):
                 self._release_first_round()
             return  # until then the skeleton stays
+        if self._burst is None:  # the rest of the round lands in the same render
+            self._burst = asyncio.get_running_loop().call_later(RESULTS_BURST, self._burst_over)
+
+    def _burst_over(self) -> None:
+        self._burst = None
         self._render_panels()
 
     def _tick(self) -> None:

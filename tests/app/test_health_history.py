@@ -3,11 +3,13 @@ where there is room (200x50), absent at 80x24, and a new answer repaints one cel
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 
 from rich.text import Text
 
 from tests.app.test_snapshots import NOW, frozen_app
+from tui.app import RESULTS_BURST
 from tui.core.latency import FAILED, HISTORY, LatencyHistory, sparkline
 from tui.core.model import CheckResult, State
 from tui.core.store import Store
@@ -55,7 +57,7 @@ async def test_sparkline_at_200x50_and_one_cell_repainted() -> None:
             state = State.DOWN if i == 20 else State.OK
             app.store.put_check(CheckResult("web", state, "r", at, 500.0 if i == 10 else 12.0),
                                 20)
-        await pilot.pause()
+        await pilot.pause(RESULTS_BURST + 0.1)
         cell = _history_cell(panel, "web")
         assert len(cell.plain) == panel._spark == 20
         assert FAILED in cell.plain and "█" in cell.plain and "▁" in cell.plain
@@ -70,7 +72,7 @@ async def test_sparkline_at_200x50_and_one_cell_repainted() -> None:
 
         panel.refresh = recording  # type: ignore[method-assign]
         app.store.put_check(CheckResult("web", State.OK, "r", at, 12.0), 20)
-        await pilot.pause()
+        await pilot.pause(RESULTS_BURST + 0.1)  # the rest of its round would join it
         assert regions and None not in regions
         assert all(getattr(r, "height", 0) == 1 for r in regions)
         assert _history_cell(panel, "web").plain.endswith("▁")
@@ -88,3 +90,25 @@ async def test_no_history_at_80x24() -> None:
         await pilot.resize_terminal(200, 50)
         await pilot.pause(0.2)
         assert "history" in panel.columns  # room again: the column comes back
+
+
+async def test_a_rounds_results_are_rendered_once() -> None:
+    """Checks that share an interval answer within ms of each other: one render, one frame."""
+    app = frozen_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause(1.1)
+        renders: list[float] = []
+        render = app._render_panels
+
+        def counting(*args: object, **kwargs: object) -> None:
+            renders.append(0.0)
+            render(*args, **kwargs)
+
+        app._render_panels = counting  # type: ignore[method-assign]
+        at = NOW - dt.timedelta(seconds=2)
+        for name in ("web", "api", "db"):
+            app.store.put_check(CheckResult(name, State.DOWN, "HTTP 500", at, 12.0), 20)
+            await asyncio.sleep(0.005)
+        await pilot.pause(RESULTS_BURST + 0.1)
+        assert len(renders) == 1
+        assert "HTTP 500" in str(app.query_one(HealthPanel).get_cell("web", "reason"))
