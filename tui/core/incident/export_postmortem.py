@@ -186,14 +186,24 @@ def _root_cause(d: Draft) -> list[str]:
 
 
 NOT_RUN = ("refused", "blocked")
-"""Action outcomes of attempts that never ran (in the timeline, not in the Resolution)."""
+"""Action outcomes of attempts that never ran (in the timeline, not in the Resolution); so is
+"cancelled" for an attempt that never started (dismissed at its confirmation)."""
+
+
+def ran(entries: list[Entry]) -> list[Entry]:
+    """The action results of attempts that ran (started), oldest first."""
+    started = {e.data.get("attempt") for e in entries
+               if e.kind == "action" and e.data.get("outcome") == "started"}
+    return sorted((e for e in entries if action_result(e)
+                   and e.data.get("outcome") not in NOT_RUN
+                   and (e.data.get("outcome") != "cancelled" or e.data.get("attempt") in started)),
+                  key=lambda e: e.event_time)
 
 
 def _resolution(d: Draft) -> list[str]:
     out = ["## Resolution", "", "What was done to stop the bleeding and restore service:", ""]
     entries = d.entries
-    actions = sorted((e for e in entries if action_result(e)  # what ran: not refused/blocked
-                      and e.data.get("outcome") not in NOT_RUN), key=lambda e: e.event_time)
+    actions = ran(entries)  # not refused, blocked nor dismissed at confirmation
     overrides = _overrides(entries)
     for i, e in enumerate(actions, 1):
         why = overrides.get(str(e.data.get("attempt")))
