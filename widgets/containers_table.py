@@ -21,6 +21,10 @@ COLOR_STYLE = {"blue": "bold #5fafff", "green": "bold #5fd75f"}
 STATE_STYLE = {"running": "green", "exited": "bold red", "dead": "bold red",
                "restarting": "bold yellow", "paused": "yellow", "created": "dim"}
 HEALTH_STYLE = {"healthy": "green", "unhealthy": "bold red", "starting": "yellow"}
+MIN_WIDTH = {"cpu": 4, "mem": 7}
+"""Columns as wide from the start as their stepped values get ("100%", "1023MiB"): a column
+that widens later lays out the whole screen (40 ms at 120x40) and re-renders every row, and
+the first stats after start widened both."""
 
 
 def same_text(a: object, b: Text) -> bool:
@@ -38,8 +42,8 @@ class ContainersTable(DataTable[Text]):
         self._cells_shown: dict[str, tuple[Text, ...]] = {}
         self.rows_shown: dict[str, ContainerRow] = {}
         """The rows on screen now, by key (what an operator sees)."""
-        for name in COLUMNS:
-            self.add_column(name.upper(), key=name)
+        for name in COLUMNS:  # a label's trailing spaces are its column's least width
+            self.add_column(Text(name.upper().ljust(MIN_WIDTH.get(name, 0))), key=name)
 
     def show_rows(self, rows: dict[str, ContainerRow], cells: dict[str, tuple[Text, ...]],
                   order: list[str] | None = None) -> None:
