@@ -10,6 +10,7 @@ widgets for a quarter of the lines or fewer.
 from __future__ import annotations
 
 import random
+import time
 
 import pytest
 from rich.console import Console
@@ -18,7 +19,9 @@ from textual.geometry import Region
 from textual.widget import Widget
 
 from tui.app import WarroomApp
+from tui.core.logline import LogLine
 from widgets.band_compositor import BandCompositor, line_bands
+from widgets.logs import LogsPanel
 
 
 def written(update: object) -> list[tuple[str, str]]:
@@ -45,6 +48,9 @@ async def test_band_updates_match_textuals(demo_cfg, size, monkeypatch) -> None:
             await pilot.pause(0.1)
             if not app._holding and all(j.rounds for j in app.monitor.scheduler.jobs):
                 break
+        now = time.time()  # enough lines that the logs pane shows its scrollbar (chrome)
+        app.query_one(LogsPanel).add_lines(
+            [LogLine(10**6 + i, now, "app", f"line {i} " + "x" * 60, "INFO") for i in range(200)])
         await pilot.pause(0.3)
         comp = app.screen._compositor
         assert isinstance(comp, BandCompositor)
