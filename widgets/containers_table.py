@@ -1,8 +1,9 @@
 """The containers table: one row per container (or host summary), diffed cell by cell.
 
 Every cell is a `Text` (never markup). Rows are keyed by `host/name`; a new order moves rows in
-place (only new rows are measured), a changed cell forgets only its own render, and a cell
-wider than its column (or more changed cells than lines on screen) renders the table again.
+place (only new rows are measured), a changed cell forgets only its own render (many at once:
+one repaint of the table, reusing every other cell's render), and only a cell wider than its
+column renders every row again.
 """
 
 from __future__ import annotations

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from tui.core.sanitize import one_line, sanitize
 
@@ -141,6 +142,23 @@ def action_text(entry: Entry) -> str:
 def action_result(entry: Entry) -> bool:
     """An action entry that is a result (not a progress step of the attempt)."""
     return entry.kind == "action" and entry.data.get("outcome") not in PROGRESS
+
+
+NOT_RUN = ("refused", "blocked")
+"""Action outcomes of attempts that never ran; so is "cancelled" for an attempt that never
+started (dismissed at its confirmation). One stopped while running did run."""
+
+
+def ran(entries: Iterable[Entry]) -> list[Entry]:
+    """The result entries of the attempts that ran, oldest first (the post-mortem's
+    Resolution and a status update's actions taken)."""
+    entries = list(entries)
+    started = {e.data.get("attempt") for e in entries
+               if e.kind == "action" and e.data.get("outcome") == "started"}
+    return sorted((e for e in entries if action_result(e)
+                   and e.data.get("outcome") not in NOT_RUN
+                   and (e.data.get("outcome") != "cancelled" or e.data.get("attempt") in started)),
+                  key=lambda e: e.event_time)
 
 
 def incident_text(d: dict[str, object]) -> str:

@@ -34,6 +34,7 @@ from .export_common import (
     describe,
     duration,
     key_event,
+    ran,
     utc,
 )
 from .items import ActionItem, fold_items
@@ -183,21 +184,6 @@ def _root_cause(d: Draft) -> list[str]:
     return ["## Root Cause", "", prose(d.text("root_cause")) or not_written("root_cause"), "",
             "### Contributing Factors", "",
             *(factors or [not_written("contributing_factors")]), ""]
-
-
-NOT_RUN = ("refused", "blocked")
-"""Action outcomes of attempts that never ran (in the timeline, not in the Resolution); so is
-"cancelled" for an attempt that never started (dismissed at its confirmation)."""
-
-
-def ran(entries: list[Entry]) -> list[Entry]:
-    """The action results of attempts that ran (started), oldest first."""
-    started = {e.data.get("attempt") for e in entries
-               if e.kind == "action" and e.data.get("outcome") == "started"}
-    return sorted((e for e in entries if action_result(e)
-                   and e.data.get("outcome") not in NOT_RUN
-                   and (e.data.get("outcome") != "cancelled" or e.data.get("attempt") in started)),
-                  key=lambda e: e.event_time)
 
 
 def _resolution(d: Draft) -> list[str]:

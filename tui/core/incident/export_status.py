@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from ..config.incident import IncidentPolicy
 from ..journal import Entry
 from .clock import level_of, update_due
-from .export_common import action_result, block, current_services, describe, duration, utc
+from .export_common import block, current_services, describe, duration, ran, utc
 from .model import IncidentState
 
 if TYPE_CHECKING:
@@ -132,10 +132,6 @@ def _internal(state: IncidentState, policy: IncidentPolicy, now: dt.datetime,
 
 
 # -- what [[notify]] sends ----------------------------------------------------------------
-NOT_RUN = ("refused", "blocked")
-"""Action outcomes of attempts that never ran (a cancelled attempt ran if it started)."""
-
-
 @dataclass(frozen=True)
 class Update:
     """One status update as sent: its text (what people read, shown before sending) and the
@@ -150,17 +146,13 @@ def actions_taken(entries: Iterable[Entry]) -> list[dict[str, Any]]:
     """The actions that ran, in time order: result entries of attempts that started (refused,
     blocked and cancelled-at-confirmation attempts left out), each with its one-line result
     and, when a failed preflight was overridden, the reason typed."""
-    entries = sorted(entries, key=lambda e: e.event_time)
+    entries = list(entries)
     started: dict[str, Entry] = {str(e.data.get("attempt")): e for e in entries
                                  if e.kind == "action" and e.data.get("outcome") == "started"}
     out = []
-    for e in entries:
-        d, attempt = e.data, str(e.data.get("attempt"))
-        if not action_result(e) or d.get("outcome") in NOT_RUN:
-            continue
-        if d.get("outcome") == "cancelled" and attempt not in started:
-            continue
-        begun = started.get(attempt)
+    for e in ran(entries):
+        d = e.data
+        begun = started.get(str(d.get("attempt")))
         override = None
         if begun is not None and begun.data.get("overridden"):
             failed = "; ".join(f"{p.get('check')}: {p.get('reason')}"
